@@ -1,0 +1,44 @@
+# madoguchi: `make run` starts the whole product, `make test` runs the whole suite.
+# Both work on a fresh machine with only Python 3.11+: they create .venv, install what is
+# needed and, when DATABASE_URL is unset, use the project's own PostgreSQL under var/.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-packages messages bench bench-onboarding lint clean stop-db
+
+run: install
+	$(PY) -m config.devrun
+
+test: install
+	$(PY) -m config.localdb exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(INSTALLED) system-packages messages
+
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+system-packages:
+	@sh platform/install-system-packages.sh
+
+messages: $(INSTALLED)
+	@$(PY) -m config.compilemessages
+
+bench: bench-onboarding
+
+bench-onboarding: install
+	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_onboarding.py
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+stop-db: $(INSTALLED)
+	$(PY) -m config.localdb stop
+
+clean:
+	rm -rf $(VENV) var test-artifacts

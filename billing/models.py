@@ -1,0 +1,1 @@
+"""Usage records, plans and monthly statements (PLT-3) will live here."""

@@ -1,0 +1,3 @@
+from .places import Place, Ward
+
+__all__ = ["Place", "Ward"]

@@ -1,0 +1,106 @@
+"""Who may do what where. Every read of memberships goes through these helpers.
+
+Tenant data is isolated by schema, but memberships live in the public schema: a check always
+names the acting user and the municipality of the request, and a user with no membership in
+that municipality gets nothing there.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Membership, Municipality, Role
+
+
+def access_membership(user, municipality: Municipality) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if municipality is None or municipality.kind != Municipality.Kind.CITY:
+        return None
+    return Membership.objects.filter(user=user, municipality=municipality).first()
+
+
+def access_role(user, municipality: Municipality) -> str | None:
+    membership = access_membership(user, municipality)
+    return membership.role if membership else None
+
+
+def access_has_role(user, municipality: Municipality, roles) -> bool:
+    return access_role(user, municipality) in {str(role) for role in roles}
+
+
+def access_municipalities(user, roles=OPERATOR_ROLES):
+    """The active cities where `user` holds one of `roles` (the operator console's list)."""
+    if not getattr(user, "is_authenticated", False):
+        return Municipality.objects.none()
+    return (
+        Municipality.objects.cities()
+        .filter(memberships__user=user, memberships__role__in=[str(role) for role in roles])
+        .order_by("name")
+        .distinct()
+    )
+
+
+def access_is_platform_admin(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_platform_admin)
+
+
+def _current_municipality(request) -> Municipality | None:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name != connection.schema_name:
+        return None
+    return tenant
+
+
+def municipality_role_required(*roles):
+    """View decorator: the user must hold one of `roles` in the municipality of this request."""
+    allowed = roles or tuple(Role)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = access_membership(request.user, _current_municipality(request))
+            if membership is None or membership.role not in {str(role) for role in allowed}:
+                raise PermissionDenied
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+staff_required = municipality_role_required(*STAFF_ROLES)
+staff_admin_required = municipality_role_required(Role.STAFF_ADMIN)
+operator_required = municipality_role_required(*OPERATOR_ROLES)
+
+
+def platform_admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access_is_platform_admin(request.user) or getattr(request, "tenant", None) is None \
+                or request.tenant.kind != Municipality.Kind.PLATFORM:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def operator_console_required(view):
+    """The operator console on the platform domain: users with an operator role anywhere."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access_municipalities(request.user).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,65 @@
+"""The demo tenant: Chiba City with its six ward offices, and one user of each kind."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from tenants.models import Membership, Municipality, Role, User
+from tenants.services.onboarding import WardSpec, onboard_municipality
+
+DEMO_PASSWORD = "madoguchi-demo-2026"
+
+CHIBA_WARDS = [
+    WardSpec("chuo", "中央区", names={"en": "Chuo Ward"}, office_names={"en": "Chuo Ward Office"}),
+    WardSpec("hanamigawa", "花見川区", names={"en": "Hanamigawa Ward"}, office_names={"en": "Hanamigawa Ward Office"}),
+    WardSpec("inage", "稲毛区", names={"en": "Inage Ward"}, office_names={"en": "Inage Ward Office"}),
+    WardSpec("wakaba", "若葉区", names={"en": "Wakaba Ward"}, office_names={"en": "Wakaba Ward Office"}),
+    WardSpec("midori", "緑区", names={"en": "Midori Ward"}, office_names={"en": "Midori Ward Office"}),
+    WardSpec("mihama", "美浜区", names={"en": "Mihama Ward"}, office_names={"en": "Mihama Ward Office"}),
+]
+
+CHIBA = dict(
+    slug="chiba",
+    name="千葉市",
+    domains=["chiba.localhost"],
+    wards=CHIBA_WARDS,
+    languages=["ja", "en", "zh-hans", "ko", "es", "pt-br"],
+    display_names={"ja": "千葉市", "en": "Chiba City", "zh-hans": "千叶市", "ko": "지바시",
+                   "es": "Ciudad de Chiba", "pt-br": "Cidade de Chiba"},
+    default_slot_minutes=30,
+    primary_colour="#00508f",
+    accent_colour="#d7000f",
+    call_centre_phone="0120-000-000",
+    contact_phone="043-000-0000",
+    admin_username="chiba-admin",
+    admin_email="chiba-admin@chiba.localhost",
+)
+
+
+def demo_seed() -> list[tuple[str, str, str]]:
+    """Onboard Chiba if it is not there yet and make sure the demo users exist. Idempotent."""
+    chiba = Municipality.objects.filter(schema_name=CHIBA["slug"]).first()
+    if chiba is None:
+        chiba = onboard_municipality(**CHIBA, admin_password=DEMO_PASSWORD).municipality
+    with transaction.atomic():
+        _user("platform-admin", "platform-admin@madoguchi.localhost", is_platform_admin=True)
+        _member(chiba, _user("demo-staff", "demo-staff@chiba.localhost"), Role.STAFF)
+        _member(chiba, _user("demo-operator", "demo-operator@madoguchi.localhost",
+                             language_skills=["ja", "en"]), Role.OPERATOR)
+    return [
+        ("platform administrator", "platform-admin", DEMO_PASSWORD),
+        ("staff administrator (Chiba)", CHIBA["admin_username"], DEMO_PASSWORD),
+        ("staff (Chiba)", "demo-staff", DEMO_PASSWORD),
+        ("call-centre operator", "demo-operator", DEMO_PASSWORD),
+    ]
+
+
+def _user(username: str, email: str, **fields) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email, **fields})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _member(municipality: Municipality, user: User, role: str) -> None:
+    Membership.objects.get_or_create(user=user, municipality=municipality, defaults={"role": role})

@@ -1,0 +1,26 @@
+"""Suspending and reactivating a municipality's sites."""
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError
+from tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
+
+
+def municipality_set_status(*, municipality: Municipality, status: str, reason: str = "", actor=None) -> Municipality:
+    if municipality.kind != Municipality.Kind.CITY:
+        raise ApplicationError(_("Only municipalities can be suspended or reactivated."))
+    if status not in Municipality.Status.values:
+        raise ApplicationError(_("Unknown status."))
+    with transaction.atomic():
+        locked = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        locked.status = status
+        locked.suspended_reason = reason.strip() if status == Municipality.Status.SUSPENDED else ""
+        locked.save(update_fields=["status", "suspended_reason"])
+    logger.info("municipality %s set to %s by %s", locked.schema_name, status, getattr(actor, "username", "system"))
+    return locked

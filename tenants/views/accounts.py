@@ -1,0 +1,73 @@
+"""Log in, log out, change password (SYS-5) on every site, each scoped to its own audience."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from tenants.access import access_is_platform_admin, access_membership, access_municipalities
+from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Municipality
+from tenants.selectors import platform_url
+
+
+class SiteAuthenticationForm(AuthenticationForm):
+    """Only people who belong to this site may log in here."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "no_access_here": _("This account has no access to this site. Please use the address you were given."),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        tenant = getattr(self.request, "tenant", None)
+        if tenant is not None and tenant.kind == Municipality.Kind.CITY:
+            allowed = access_membership(user, tenant) is not None
+        else:
+            allowed = access_is_platform_admin(user) or access_municipalities(user).exists()
+        if not allowed:
+            raise forms.ValidationError(self.error_messages["no_access_here"], code="no_access_here")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = SiteAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
+
+
+@login_required
+def home(request):
+    """Where a user lands after logging in: the console of their role on this site."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is not None and tenant.kind == Municipality.Kind.CITY:
+        membership = access_membership(request.user, tenant)
+        if membership is None:
+            raise PermissionDenied
+        if membership.role in {str(role) for role in STAFF_ROLES}:
+            return redirect("lgwan_access:home")
+        if membership.role in {str(role) for role in OPERATOR_ROLES}:
+            return redirect(platform_url("/operator/"))
+        raise PermissionDenied
+    if access_is_platform_admin(request.user):
+        return redirect("platform:home")
+    if access_municipalities(request.user).exists():
+        return redirect("operator_console:home")
+    raise PermissionDenied

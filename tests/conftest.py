@@ -1,0 +1,110 @@
+"""Two municipalities built once per session, fixtures to act inside either, clients per site."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from tenants.models import Municipality, Role
+from tenants.services.onboarding import WardSpec, onboard_municipality
+from tenants.services.provisioning import platform_ensure, tenant_template_ensure
+from tests.factories import MembershipFactory, UserFactory
+
+CITIES = {
+    "alpha": dict(
+        slug="alpha", name="青葉市", domains=["alpha.localhost"],
+        wards=[WardSpec("kita", "北区"), WardSpec("minami", "南区")],
+        languages=["ja", "en", "ko"], display_names={"en": "Aoba City", "ko": "아오바시"},
+        call_centre_phone="0120-111-111", admin_username="alpha-admin", admin_email="admin@alpha.example.org",
+        admin_password="alpha-admin-pass-2026",
+    ),
+    "beta": dict(
+        slug="beta", name="白浜市", domains=["beta.localhost", "www.beta-city.example"],
+        wards=[WardSpec("higashi", "東区"), WardSpec("nishi", "西区")],
+        languages=["ja"], call_centre_phone="0120-222-222", admin_username="beta-admin",
+        admin_email="admin@beta.example.org", admin_password="beta-admin-pass-2026",
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the platform, the template schema and two cities, built once."""
+    with django_db_blocker.unblock():
+        platform_ensure()
+        tenant_template_ensure()
+        for spec in CITIES.values():
+            onboard_municipality(**spec)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def city_a(db) -> Municipality:
+    return Municipality.objects.get(schema_name="alpha")
+
+
+@pytest.fixture
+def city_b(db) -> Municipality:
+    return Municipality.objects.get(schema_name="beta")
+
+
+@pytest.fixture
+def in_city_a(city_a):
+    with tenant_context(city_a):
+        yield city_a
+
+
+@pytest.fixture
+def in_city_b(city_b):
+    with tenant_context(city_b):
+        yield city_b
+
+
+def site_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def client_a(db) -> Client:
+    return site_client("alpha.localhost")
+
+
+@pytest.fixture
+def client_b(db) -> Client:
+    return site_client("beta.localhost")
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return site_client("localhost")
+
+
+@pytest.fixture
+def staff_a(city_a):
+    return MembershipFactory(municipality=city_a, role=Role.STAFF).user
+
+
+@pytest.fixture
+def staff_b(city_b):
+    return MembershipFactory(municipality=city_b, role=Role.STAFF).user
+
+
+@pytest.fixture
+def operator_ab(city_a, city_b):
+    """An operator answering for both cities."""
+    user = UserFactory(language_skills=["ja", "en"])
+    MembershipFactory(user=user, municipality=city_a, role=Role.OPERATOR)
+    MembershipFactory(user=user, municipality=city_b, role=Role.OPERATOR)
+    return user
+
+
+@pytest.fixture
+def platform_admin(db):
+    return UserFactory(is_platform_admin=True)
