@@ -29,7 +29,7 @@ system-packages:
 messages: $(INSTALLED)
 	@$(PY) -m config.compilemessages
 
-bench: bench-onboarding
+bench: bench-onboarding bench-reservations
 
 bench-onboarding: install
 	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_onboarding.py
@@ -42,3 +42,6 @@ stop-db: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+bench-reservations: install
+	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_reservations.py

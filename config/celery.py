@@ -1,6 +1,7 @@
 """The Celery application. Every task knows its municipality (tenant-schemas-celery)."""
 import os
 
+from celery.schedules import crontab
 from django.conf import settings
 from tenant_schemas_celery.app import CeleryApp
 
@@ -41,4 +42,8 @@ app.conf.update(
     beat_schedule_filename=str(settings.CELERY_BEAT_SCHEDULE_FILE),
     broker_connection_retry_on_startup=True,
 )
+app.conf.beat_schedule = {
+    "booking-reminders": {"task": "booking.reminders_for_all_cities", "schedule": crontab(minute=5)},
+    "booking-slot-horizon": {"task": "booking.horizon_for_all_cities", "schedule": crontab(hour=1, minute=15)},
+}
 app.autodiscover_tasks()

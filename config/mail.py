@@ -60,13 +60,9 @@ def read_outbox(limit: int = 100) -> list[OutboxMail]:
     return mails
 
 
-def send_templated_mail(*, to: list[str], template: str, context: dict, language: str,
-                        reply_to: list[str] | None = None, attachments: list | None = None) -> None:
-    """Render `<template>_subject.txt` and `<template>_body.txt` in `language` and send them.
-
-    Goes through Django's mail API, so the configured backend (SMTP relay, the local outbox, or
-    the test outbox) receives it.
-    """
+def render_templated_mail(*, to: list[str], template: str, context: dict, language: str,
+                          reply_to: list[str] | None = None):
+    """Render `<template>_subject.txt` and `<template>_body.txt` in `language` into a message."""
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.utils import translation
@@ -74,7 +70,9 @@ def send_templated_mail(*, to: list[str], template: str, context: dict, language
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to)
-    for attachment in attachments or []:
-        message.attach(*attachment)
-    message.send()
+    return EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to)
+
+
+def send_templated_mail(**kwargs) -> None:
+    """Render and send through Django's mail API (SMTP relay, the local outbox, or the test outbox)."""
+    render_templated_mail(**kwargs).send()

@@ -22,6 +22,9 @@ class OnboardingForm(forms.Form):
     default_slot_minutes = forms.TypedChoiceField(
         label=_("Default slot length"), choices=SlotLength.choices, coerce=int, initial=SlotLength.MIN_30,
     )
+    opens_at = forms.TimeField(label=_("Ward offices open at"), initial="08:30")
+    closes_at = forms.TimeField(label=_("Ward offices close at"), initial="17:30")
+    capacity_per_slot = forms.IntegerField(label=_("Bookings per slot"), min_value=0, max_value=500, initial=4)
     primary_colour = forms.CharField(label=_("Main colour"), initial="#1d4e89", max_length=7)
     accent_colour = forms.CharField(label=_("Accent colour"), initial="#c8102e", max_length=7)
     contact_phone = forms.CharField(label=_("Citizen contact number"), max_length=32, required=False)
@@ -53,4 +56,5 @@ class OnboardingForm(forms.Form):
         data = dict(self.cleaned_data)
         name_en = data.pop("name_en", "")
         data["display_names"] = {"en": name_en} if name_en else {}
+        data["opening_hours"] = (data.pop("opens_at"), data.pop("closes_at"))
         return data

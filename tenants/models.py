@@ -57,6 +57,31 @@ class Municipality(TenantMixin):
     contact_phone = models.CharField(_("citizen contact number"), max_length=32, blank=True)
     call_centre_phone = models.CharField(_("call centre number"), max_length=32, blank=True)
     contact_email = models.EmailField(blank=True)
+    # --- booking policy (OPS-5, OPS-8, WEB-2, WEB-4, WEB-11, WEB-15) --------------------------
+    places_selectable = models.BooleanField(
+        _("citizens choose the place"), default=False,
+        help_text=_("Otherwise a notice is booked at the ward office of its ward (WEB-4)."),
+    )
+    slot_horizon_days = models.PositiveSmallIntegerField(_("slots are opened this many days ahead"), default=90)
+    booking_opens_days = models.PositiveSmallIntegerField(_("bookable up to this many days ahead"), default=45)
+    booking_closes_hours = models.PositiveSmallIntegerField(
+        _("booking closes this many hours before the slot"), default=24)
+    change_closes_hours = models.PositiveSmallIntegerField(
+        _("citizens may change or cancel until this many hours before the slot"), default=24)
+    notice_number_pattern = models.CharField(
+        _("notice number pattern (after normalisation)"), max_length=100, default=r"^[A-Z0-9]{3}[0-9]{6}$",
+        help_text=_("Regular expression the normalised notice number must match, e.g. AB1234567."),
+    )
+    class LoginSecret(models.TextChoices):
+        DAY = "day", _("Day of birth")
+        MONTH_DAY = "month_day", _("Month and day of birth")
+
+    login_secret = models.CharField(_("what citizens enter besides the notice number"), max_length=12,
+                                    choices=LoginSecret.choices, default=LoginSecret.DAY)
+    login_failure_limit = models.PositiveSmallIntegerField(_("failed logins before a notice locks"), default=3)
+    login_lock_hours = models.PositiveSmallIntegerField(
+        _("a locked notice unlocks by itself after this many hours (0: only staff unlock)"), default=24)
+    email_required = models.BooleanField(_("citizens must give an e-mail address"), default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

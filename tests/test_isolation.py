@@ -27,7 +27,7 @@ def test_staff_of_one_city_cannot_log_in_at_another(client_b, staff_a):
     response = client_b.post("/accounts/login/", {"username": staff_a.username, "password": TEST_PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client_b.session
-    assert "no access to this site" in response.content.decode()
+    assert "このアカウントではこのサイトを利用できません" in response.content.decode()
 
 
 def test_staff_logs_in_at_own_city_and_reaches_the_console(client_a, staff_a):
@@ -103,4 +103,16 @@ def test_unknown_host_gets_a_clear_not_found_page():
 
     response = Client(HTTP_HOST="nowhere.localhost").get("/")
     assert response.status_code == 404
-    assert "No site at this address" in response.content.decode() or "このアドレス" in response.content.decode()
+    assert "このアドレスにはサイトがありません" in response.content.decode()
+
+
+def test_staff_read_booking_data_of_their_own_city_only(client_a, client_b, staff_a, in_city_a):
+    from tests.booking_factories import NoticeFactory
+
+    NoticeFactory(number="ABC123456")
+    client_a.force_login(staff_a)
+    page = client_a.get("/staff/data/booking/notice/")
+    assert page.status_code == 200 and "ABC123456" in page.content.decode()
+    assert client_a.get("/staff/data/booking/notice/add/").status_code == 403  # read only
+    client_b.force_login(staff_a)
+    assert client_b.get("/staff/data/booking/notice/").status_code in (302, 403)

@@ -143,7 +143,7 @@ def test_management_command_onboards_and_prints_where_to_go(capsys):
 
 
 def test_management_command_reports_errors_without_creating_anything():
-    with pytest.raises(CommandError, match="already in use"):
+    with pytest.raises(CommandError, match="既に使用されています"):
         call_command(
             "onboard_municipality", "--slug", "gamma", "--name", "緑ヶ丘市", "--domain", "alpha.localhost",
             "--ward", "east:東区", "--admin-username", "gamma-admin", "--admin-email", "a@example.org",
@@ -155,7 +155,8 @@ def test_platform_admin_onboards_through_the_console(platform_client, platform_a
     platform_client.force_login(platform_admin)
     response = platform_client.post("/platform/onboard/", {
         "slug": "gamma", "name": "緑ヶ丘市", "name_en": "Midorigaoka City", "domains": "gamma.localhost",
-        "languages": ["ja", "en"], "default_slot_minutes": "20", "primary_colour": "#004400",
+        "languages": ["ja", "en"], "default_slot_minutes": "20", "opens_at": "09:00", "closes_at": "16:00",
+        "capacity_per_slot": "3", "primary_colour": "#004400",
         "accent_colour": "#aa0000", "wards": "east, 東区\nwest, 西区, 西区役所分室",
         "admin_username": "gamma-admin", "admin_email": "admin@gamma.example.org",
     })
@@ -169,11 +170,11 @@ def test_console_shows_service_errors_on_the_form(platform_client, platform_admi
     platform_client.force_login(platform_admin)
     response = platform_client.post("/platform/onboard/", {
         "slug": "gamma", "name": "緑ヶ丘市", "domains": "beta.localhost", "languages": ["ja"],
-        "default_slot_minutes": "30", "primary_colour": "#004400", "accent_colour": "#aa0000",
+        "default_slot_minutes": "30", "opens_at": "09:00", "closes_at": "16:00", "capacity_per_slot": "3", "primary_colour": "#004400", "accent_colour": "#aa0000",
         "wards": "east, 東区", "admin_username": "gamma-admin", "admin_email": "admin@gamma.example.org",
     })
     assert response.status_code == 200
-    assert "already in use" in response.content.decode()
+    assert "ドメイン「beta.localhost」は既に使用されています" in response.content.decode()
     nothing_left_of("gamma", "gamma.localhost", "gamma-admin")
 
 

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from booking.web import views
+from booking.web.views import booking, entry
 
 app_name = "citizen"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", entry.home, name="home"),
+    path("login/", entry.log_in, name="login"),
+    path("logout/", entry.log_out, name="logout"),
+    path("booking/", booking.status, name="booking"),
+    path("booking/places/", booking.places, name="places"),
+    path("booking/places/<slug:place_code>/", booking.month, name="month"),
+    path("booking/places/<slug:place_code>/<str:date>/", booking.day, name="day"),
+    path("booking/slots/<int:slot_id>/", booking.confirm, name="confirm"),
+    path("booking/cancel/", booking.cancel, name="cancel"),
+    path("booking/calendar.ics", booking.calendar_file, name="calendar_file"),
 ]

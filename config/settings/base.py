@@ -42,6 +42,9 @@ ROOT_URLCONF = "config.urls_tenant"
 # New cities are cloned from a migrated template schema instead of running every migration.
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Issue `SET search_path` once per connection and tenant switch, not before every query
+# (django-tenants forgets it on rollback). Needs session pooling, never transaction pooling.
+TENANT_LIMIT_SET_CALLS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 AUTH_USER_MODEL = "tenants.User"
@@ -176,6 +179,15 @@ MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=False)
 # How links to a municipality's site are written (mails, consoles): scheme://domain[:port]/
 MADOGUCHI_SITE_SCHEME = env.str("MADOGUCHI_SITE_SCHEME", default="http")
 MADOGUCHI_SITE_PORT = env.str("MADOGUCHI_SITE_PORT", default="8000")
+
+# Citizen login throttling per client address (WEB-11): within the window, clients are slowed
+# after SLOW_AFTER failures and refused after REFUSE_AFTER.
+BOOKING_CLIENT_WINDOW_MINUTES = env.int("BOOKING_CLIENT_WINDOW_MINUTES", default=15)
+BOOKING_CLIENT_SLOW_AFTER = env.int("BOOKING_CLIENT_SLOW_AFTER", default=10)
+BOOKING_CLIENT_REFUSE_AFTER = env.int("BOOKING_CLIENT_REFUSE_AFTER", default=30)
+BOOKING_CLIENT_SLOWDOWN_SECONDS = env.float("BOOKING_CLIENT_SLOWDOWN_SECONDS", default=1.5)
+BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
+BOOKING_CITIZEN_SESSION_SECONDS = env.int("BOOKING_CITIZEN_SESSION_SECONDS", default=30 * 60)
 
 LOGGING = {
     "version": 1,

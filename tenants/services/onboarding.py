@@ -6,6 +6,7 @@ clone of the migrated template schema, so a new city goes live in about a second
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -78,6 +79,9 @@ def onboard_municipality(
     contact_phone: str = "",
     call_centre_phone: str = "",
     contact_email: str = "",
+    opening_hours: tuple[dt.time, dt.time] = (dt.time(8, 30), dt.time(17, 30)),
+    opening_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
+    capacity_per_slot: int = 4,
     build_by_migrations: bool = False,
 ) -> OnboardingResult:
     started = time.perf_counter()
@@ -88,7 +92,7 @@ def onboard_municipality(
         slug=slug, name=name, domains=domains, wards=wards, languages=languages,
         default_slot_minutes=default_slot_minutes, colours=[primary_colour, accent_colour],
         admin_username=admin_username, admin_email=admin_email, admin_password=admin_password,
-        contact_email=contact_email,
+        contact_email=contact_email, opening_hours=opening_hours, capacity_per_slot=capacity_per_slot,
     )
     if errors:
         raise OnboardingError(errors=errors)
@@ -119,6 +123,7 @@ def onboard_municipality(
                 Domain.objects.create(domain=domain, tenant=municipality, is_primary=index == 0)
             with tenant_context(municipality):
                 _create_wards_and_places(wards)
+                _open_ward_offices(opening_hours, opening_weekdays, default_slot_minutes, capacity_per_slot)
             admin = _create_first_admin(municipality, admin_username, admin_email, admin_password or generated)
             with tenant_context(municipality):
                 from tenants.tasks import send_staff_welcome
@@ -140,7 +145,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, colours, admin_username,
-              admin_email, admin_password, contact_email) -> dict[str, list]:
+              admin_email, admin_password, contact_email, opening_hours, capacity_per_slot) -> dict[str, list]:
     errors: dict[str, list] = {}
 
     def add(key, message):
@@ -180,6 +185,10 @@ def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, co
         if not re.match(r"^[a-z0-9][a-z0-9_-]{0,31}$", ward.code or "") or not (ward.name or "").strip():
             add("wards", _("Each ward needs a code (lower-case letters, digits) and a name."))
             break
+    if not opening_hours[0] < opening_hours[1]:
+        add("opening_hours", _("The closing time must be after the opening time."))
+    if not 0 <= capacity_per_slot <= 500:
+        add("capacity_per_slot", _("Capacity must be between 0 and %(max)s.") % {"max": 500})
     _validate_admin(add, admin_username, admin_email, admin_password)
     if contact_email:
         try:
@@ -216,6 +225,16 @@ def _create_wards_and_places(wards: list[WardSpec]) -> None:
             sort_order=order,
         )
         office.default_for_wards.add(ward)
+
+
+def _open_ward_offices(hours, weekdays, slot_minutes: int, capacity: int) -> None:
+    """Weekly hours for every ward office, and their slots over the city's horizon."""
+    from booking.models import Place
+    from booking.services.calendars import weekly_hours_set
+
+    for place in Place.objects.all():
+        weekly_hours_set(place=place, weekdays=list(weekdays), opens_at=hours[0], closes_at=hours[1],
+                         slot_minutes=slot_minutes, capacity=capacity)
 
 
 def _create_first_admin(municipality: Municipality, username: str, email: str, password: str) -> User:

@@ -1,0 +1,73 @@
+"""Typed domain errors of booking. Each carries a translated message a citizen can act on."""
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError, ConflictError, NotFoundError
+
+
+class BookingError(ApplicationError):
+    default_message = _("The booking could not be made.")
+
+
+class SlotFullError(BookingError, ConflictError):
+    default_message = _("This time is fully booked. Please choose another time.")
+
+
+class AlreadyBookedError(BookingError, ConflictError):
+    default_message = _("This notice already has a booking. Change or cancel that booking instead.")
+
+
+class CardHandedOverError(BookingError):
+    default_message = _("The card for this notice has already been handed over.")
+
+
+class NoticeNotBookableError(BookingError):
+    default_message = _("This notice cannot be booked. Please call the number on your notice.")
+
+
+class UnknownNoticeError(BookingError, NotFoundError):
+    default_message = _("No notice with this number was found.")
+
+
+class SlotInPastError(BookingError):
+    default_message = _("This time has already passed. Please choose another time.")
+
+
+class BookingWindowError(BookingError):
+    default_message = _("This time cannot be booked now: bookings open %(opens)s days ahead and close "
+                        "%(closes)s hours before.")
+
+
+class DayClosedError(BookingError):
+    default_message = _("The office is closed at this time.")
+
+
+class PlaceNotAllowedError(BookingError):
+    default_message = _("This notice cannot be picked up at this place.")
+
+
+class ChangeClosedError(BookingError):
+    default_message = _("This booking can no longer be changed or cancelled online. Please call us.")
+
+
+class ReservationNotActiveError(BookingError, ConflictError):
+    default_message = _("This booking was already cancelled or completed.")
+
+
+class TransitionNotAllowedError(BookingError):
+    default_message = _("A notice cannot move from “%(from)s” to “%(to)s”.")
+
+
+class CalendarConflictError(BookingError, ConflictError):
+    """A calendar change would leave bookings without a seat; lists the slots concerned."""
+
+    default_message = _("This change would leave bookings without a seat. Move or cancel them first.")
+
+    def __init__(self, conflicts, message=None):
+        self.conflicts = conflicts
+        lines = [
+            _("%(place)s %(when)s: %(booked)s booked, new capacity %(capacity)s") % {
+                "place": c.place_name, "when": c.starts_at_local, "booked": c.booked, "capacity": c.new_capacity,
+            }
+            for c in conflicts
+        ]
+        super().__init__(message, errors={"slots": lines} if lines else None)

@@ -1,0 +1,111 @@
+"""Notices: numbers, progress from mailing to handover (OPS-2), and adding them in bulk (OPS-7)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.clock import current_municipality
+from booking.errors import BookingError, TransitionNotAllowedError
+from booking.models import Notice, NoticeStatus, Place, ReservationStatus, Ward
+from booking.services.audit import Actor, audit_record
+
+S = NoticeStatus
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.MAILED: {S.BOOKED, S.PULLED, S.RETURNED, S.EXPIRED, S.CANCELLED},
+    S.BOOKED: {S.MAILED, S.PULLED, S.HANDED_OVER, S.CANCELLED},
+    S.PULLED: {S.HANDED_OVER, S.BOOKED, S.MAILED, S.CANCELLED},
+    S.RETURNED: {S.MAILED, S.EXPIRED, S.CANCELLED},
+    S.EXPIRED: {S.MAILED},
+    S.HANDED_OVER: set(),
+    S.CANCELLED: set(),
+}
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－_]")
+
+
+def normalise_notice_number(raw: str) -> str:
+    """Full-width to half-width, separators and spaces dropped, letters upper-cased (WEB-2)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+
+
+def notice_number_is_valid(number: str) -> bool:
+    return bool(re.fullmatch(current_municipality().notice_number_pattern, number))
+
+
+def default_place_for(ward: Ward) -> Place | None:
+    return ward.default_places.filter(is_active=True).order_by("sort_order").first()
+
+
+def notice_create(*, number: str, birth_day: int, ward: Ward, actor: Actor, mailed_on: dt.date | None = None,
+                  expires_on: dt.date | None = None, place: Place | None = None,
+                  birth_month: int | None = None) -> Notice:
+    normalised = normalise_notice_number(number)
+    errors = _notice_errors(normalised, birth_day, birth_month)
+    if not errors.get("number") and Notice.objects.filter(number=normalised).exists():
+        errors.setdefault("number", []).append(_("A notice with this number already exists."))
+    if errors:
+        raise BookingError(_("The notice could not be added."), errors=errors)
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            number=normalised, birth_day=birth_day, birth_month=birth_month, ward=ward,
+            default_place=place or default_place_for(ward), mailed_on=mailed_on, expires_on=expires_on,
+        )
+        audit_record(actor=actor, action="notice.create", notice=notice, changes={"status": notice.status})
+    return notice
+
+
+def _notice_errors(number: str, birth_day, birth_month) -> dict[str, list]:
+    errors: dict[str, list] = {}
+    if not notice_number_is_valid(number):
+        errors["number"] = [_("The notice number does not have the form this city uses.")]
+    if not isinstance(birth_day, int) or not 1 <= birth_day <= 31:
+        errors["birth_day"] = [_("The day of birth must be between 1 and 31.")]
+    if birth_month is not None and not 1 <= birth_month <= 12:
+        errors["birth_month"] = [_("The month of birth must be between 1 and 12.")]
+    return errors
+
+
+def notice_transition(*, notice: Notice, to: str, actor: Actor, reason: str = "") -> Notice:
+    """Move a notice to another status, if its progress allows it; the one place that does."""
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        apply_transition(locked, to=to, actor=actor, reason=reason)
+    notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
+    return notice
+
+
+def apply_transition(locked: Notice, *, to: str, actor: Actor, reason: str = "") -> None:
+    """The transition itself, for a notice the caller has already locked in its transaction."""
+    if to not in ALLOWED_TRANSITIONS.get(locked.status, set()):
+        raise TransitionNotAllowedError(
+            TransitionNotAllowedError.default_message % {
+                "from": NoticeStatus(locked.status).label, "to": NoticeStatus(to).label if to in S.values else to,
+            }
+        )
+    previous = locked.status
+    locked.status = to
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_changed_at"])
+    changes = {"status": [previous, to]}
+    if reason:
+        changes["reason"] = reason
+    audit_record(actor=actor, action="notice.status", notice=locked, changes=changes)
+
+
+def notice_hand_over(*, notice: Notice, actor: Actor) -> Notice:
+    """The card is handed over: the booking is completed and the notice closed, together."""
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        active = locked.reservations.filter(status=ReservationStatus.ACTIVE).first()
+        if active is not None:
+            active.status = ReservationStatus.COMPLETED
+            active.save(update_fields=["status", "updated_at"])
+            audit_record(actor=actor, action="reservation.complete", notice=locked, reservation=active,
+                         changes={"status": [ReservationStatus.ACTIVE, ReservationStatus.COMPLETED]})
+        apply_transition(locked, to=NoticeStatus.HANDED_OVER, actor=actor)
+    notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
+    return notice

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CitizenLoginForm(forms.Form):
+    notice_number = forms.CharField(
+        label=_("Notice number"), max_length=40,
+        help_text=_("The number printed on your notice postcard (交付通知書), e.g. AB1-234567."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    birth_month = forms.TypedChoiceField(
+        label=_("Month of birth"), coerce=int, required=False,
+        choices=[("", "—")] + [(month, str(month)) for month in range(1, 13)],
+    )
+    birth_day = forms.TypedChoiceField(
+        label=_("Day of birth"), coerce=int,
+        choices=[("", "—")] + [(day, str(day)) for day in range(1, 32)],
+        help_text=_("Only the day of the month, e.g. 7 if you were born on 7 March."),
+    )
+
+    def __init__(self, *args, asks_month: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if asks_month:
+            self.fields["birth_month"].required = True
+            self.fields["birth_day"].help_text = ""
+        else:
+            del self.fields["birth_month"]
+
+
+class ConfirmForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address for the confirmation"), required=False, max_length=254,
+        help_text=_("We send the confirmation and a reminder the day before. Nothing else is asked."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, email_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = email_required

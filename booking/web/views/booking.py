@@ -1,0 +1,240 @@
+"""The logged-in citizen: see the booking, choose a place and a time, confirm, change, cancel."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from booking.clock import city_today, local
+from booking.errors import (
+    AlreadyBookedError,
+    BookingError,
+    ChangeClosedError,
+    ReservationNotActiveError,
+    SlotFullError,
+)
+from booking.mails import booking_calendar_file
+from booking.models import Channel, Place, Reservation, ReservationStatus, Slot
+from booking.selectors.availability import place_day, place_month
+from booking.services.audit import Actor
+from booking.services.reservations import (
+    allowed_place_ids,
+    booking_window,
+    reservation_cancel,
+    reservation_change,
+    reservation_create,
+)
+from booking.web.forms import ConfirmForm
+from booking.web.session import citizen_required
+
+TOKENS_KEY = "citizen_confirm_tokens"
+
+
+def _active_reservation(notice) -> Reservation | None:
+    return (notice.reservations.filter(status=ReservationStatus.ACTIVE)
+            .select_related("slot", "slot__place").first())
+
+
+def _allowed_places(notice) -> list[Place]:
+    return list(Place.objects.filter(pk__in=allowed_place_ids(notice), is_active=True))
+
+
+def _place_or_404(notice, code: str) -> Place:
+    place = get_object_or_404(Place, code=code, is_active=True)
+    if place.pk not in allowed_place_ids(notice):
+        raise Http404
+    return place
+
+
+def _actor(request) -> Actor:
+    return Actor.citizen(notice=request.notice)
+
+
+@citizen_required
+def status(request):
+    """The citizen's page: the booking if there is one, otherwise where to book."""
+    language = translation.get_language()
+    reservation = _active_reservation(request.notice)
+    place = reservation.slot.place if reservation else None
+    return render(request, "booking/web/status.html", {
+        "notice": request.notice,
+        "reservation": reservation,
+        "place_name": place.display_name(language) if place else "",
+        "guidance": place.guidance_for(language) if place else {},
+        "bookable": request.notice.status in ("mailed", "booked", "pulled"),
+        "start_url": _start_url(request.notice),
+    })
+
+
+def _start_url(notice) -> str:
+    places = _allowed_places(notice)
+    if len(places) == 1:
+        return reverse("citizen:month", args=[places[0].code])
+    return reverse("citizen:places")
+
+
+@citizen_required
+def places(request):
+    language = translation.get_language()
+    choices = [{"place": place, "name": place.display_name(language), "guidance": place.guidance_for(language)}
+               for place in _allowed_places(request.notice)]
+    if len(choices) == 1:
+        return redirect("citizen:month", choices[0]["place"].code)
+    return render(request, "booking/web/places.html", {"choices": choices})
+
+
+def _month_bounds() -> tuple[dt.date, dt.date]:
+    earliest, latest = booking_window()
+    return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
+
+
+@citizen_required
+def month(request, place_code):
+    place = _place_or_404(request.notice, place_code)
+    first, last = _month_bounds()
+    try:
+        shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else first
+    except ValueError:
+        shown = first
+    shown = min(max(shown, first), last)
+    availability = place_month(place=place, year=shown.year, month=shown.month)
+    previous_month = (shown - dt.timedelta(days=1)).replace(day=1)
+    next_month = (shown + dt.timedelta(days=32)).replace(day=1)
+    return render(request, "booking/web/month.html", {
+        "place": place,
+        "place_name": place.display_name(translation.get_language()),
+        "month": shown,
+        "weeks": availability.weeks(),
+        "previous_month": previous_month if previous_month >= first else None,
+        "next_month": next_month if next_month <= last else None,
+        "reservation": _active_reservation(request.notice),
+        "several_places": len(_allowed_places(request.notice)) > 1,
+        "today": city_today(),
+    })
+
+
+@citizen_required
+def day(request, place_code, date):
+    place = _place_or_404(request.notice, place_code)
+    try:
+        chosen = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Http404 from None
+    slots = place_day(place=place, day=chosen)
+    return render(request, "booking/web/day.html", {
+        "place": place,
+        "place_name": place.display_name(translation.get_language()),
+        "date": chosen,
+        "slots": slots,
+        "any_bookable": any(slot.state in ("available", "few") for slot in slots),
+        "reservation": _active_reservation(request.notice),
+    })
+
+
+def _new_token(request) -> str:
+    token = secrets.token_urlsafe(16)
+    request.session[TOKENS_KEY] = (request.session.get(TOKENS_KEY) or [])[-9:] + [token]
+    return token
+
+
+def _spend_token(request, token: str) -> bool:
+    tokens = request.session.get(TOKENS_KEY) or []
+    if token not in tokens:
+        return False
+    tokens.remove(token)
+    request.session[TOKENS_KEY] = tokens
+    return True
+
+
+@citizen_required
+def confirm(request, slot_id):
+    slot = get_object_or_404(Slot.objects.select_related("place"), pk=slot_id)
+    place = _place_or_404(request.notice, slot.place.code)
+    reservation = _active_reservation(request.notice)
+    email_required = request.tenant.email_required
+    language = translation.get_language()
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, email_required=email_required)
+        if form.is_valid():
+            if not _spend_token(request, form.cleaned_data["token"]):
+                messages.info(request, _("This form was already sent. Here is your booking as it stands."))
+                return redirect("citizen:booking")
+            response = _book(request, slot, reservation, form, language)
+            if response is not None:
+                return response
+        form.data = form.data.copy()
+        form.data["token"] = _new_token(request)
+    else:
+        form = ConfirmForm(initial={"token": _new_token(request), "email": reservation.email if reservation else ""},
+                           email_required=email_required)
+    return render(request, "booking/web/confirm.html", {
+        "slot": slot, "place_name": place.display_name(language), "guidance": place.guidance_for(language),
+        "form": form, "reservation": reservation,
+        "day_url": reverse("citizen:day", args=[place.code, local(slot.starts_at).date().isoformat()]),
+    })
+
+
+def _book(request, slot, reservation, form, language):
+    """Create or change the booking; a redirect on success or a clear way forward, None to show the form."""
+    email = form.cleaned_data["email"]
+    day_url = reverse("citizen:day", args=[slot.place.code, local(slot.starts_at).date().isoformat()])
+    try:
+        if reservation is None:
+            reservation_create(notice=request.notice, slot=slot, channel=Channel.WEB, actor=_actor(request),
+                               email=email, language=language)
+            messages.success(request, _("Your booking is confirmed."))
+        else:
+            reservation_change(reservation=reservation, slot=slot, actor=_actor(request), email=email)
+            messages.success(request, _("Your booking was changed."))
+        return redirect("citizen:booking")
+    except SlotFullError:
+        messages.error(request, _("Sorry, this time was taken while you were choosing. Please choose another time."))
+        return redirect(day_url)
+    except (AlreadyBookedError, ReservationNotActiveError):
+        messages.info(request, _("Your notice already has a booking. Here it is."))
+        return redirect("citizen:booking")
+    except BookingError as error:
+        if error.field and error.field in form.fields:
+            form.add_error(error.field, error.message)
+            return None
+        messages.error(request, error.message)
+        return redirect(day_url if not isinstance(error, ChangeClosedError) else reverse("citizen:booking"))
+
+
+@citizen_required
+def cancel(request):
+    reservation = _active_reservation(request.notice)
+    if reservation is None:
+        messages.info(request, _("There is no booking to cancel."))
+        return redirect("citizen:booking")
+    language = translation.get_language()
+    if request.method == "POST":
+        try:
+            reservation_cancel(reservation=reservation, actor=_actor(request))
+        except ChangeClosedError as error:
+            messages.error(request, error.message)
+        except ReservationNotActiveError:
+            pass
+        else:
+            messages.success(request, _("Your booking was cancelled."))
+        return redirect("citizen:booking")
+    return render(request, "booking/web/cancel.html", {
+        "reservation": reservation, "place_name": reservation.slot.place.display_name(language),
+    })
+
+
+@citizen_required
+def calendar_file(request):
+    reservation = _active_reservation(request.notice)
+    if reservation is None:
+        raise Http404
+    response = HttpResponse(booking_calendar_file(reservation, translation.get_language()),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{reservation.code}.ics"'
+    return response

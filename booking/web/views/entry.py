@@ -1,0 +1,75 @@
+"""The citizen site's front door: the start page, logging in with the notice, logging out."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from booking.models import Place
+from booking.services.audit import Actor, audit_record
+from booking.services.citizen_login import (
+    ClientRefusedError,
+    LoginFailedError,
+    NoticeLockedError,
+    citizen_authenticate,
+    client_address,
+)
+from booking.web.forms import CitizenLoginForm
+from booking.web.session import NOTICE_KEY, citizen_log_in, citizen_log_out
+
+
+def _places(language: str) -> list[dict]:
+    return [
+        {"name": place.display_name(language), "address": place.address, "phone": place.phone,
+         "guidance": place.guidance_for(language)}
+        for place in Place.objects.filter(is_active=True)
+    ]
+
+
+def _login_form(request, data=None) -> CitizenLoginForm:
+    return CitizenLoginForm(data, asks_month=request.tenant.login_secret == "month_day")
+
+
+@never_cache
+def home(request, form=None, status=200):
+    language = translation.get_language()
+    return render(request, "booking/web/home.html", {
+        "form": form or _login_form(request),
+        "places": _places(language),
+        "logged_in": bool(request.session.get(NOTICE_KEY)),
+    }, status=status)
+
+
+@require_POST
+@never_cache
+def log_in(request):
+    form = _login_form(request, request.POST)
+    if not form.is_valid():
+        return home(request, form=form)
+    try:
+        notice = citizen_authenticate(
+            number=form.cleaned_data["notice_number"], day=form.cleaned_data["birth_day"],
+            month=form.cleaned_data.get("birth_month"), address=client_address(request),
+        )
+    except NoticeLockedError as error:
+        form.add_error(None, error.message)
+        return home(request, form=form, status=403)
+    except ClientRefusedError as error:
+        form.add_error(None, error.message)
+        return home(request, form=form, status=429)
+    except LoginFailedError as error:
+        form.add_error(None, error.message)
+        return home(request, form=form)
+    citizen_log_in(request, notice)
+    audit_record(actor=Actor.citizen(notice=notice), action="notice.login", notice=notice)
+    return redirect("citizen:booking")
+
+
+@require_POST
+def log_out(request):
+    citizen_log_out(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("citizen:home")

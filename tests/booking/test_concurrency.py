@@ -1,0 +1,114 @@
+"""Many real database connections race for the last seats (SYS-1) and for one notice (SYS-2)."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from booking.errors import AlreadyBookedError, SlotFullError
+from booking.models import AuditEntry, Notice, Reservation, ReservationStatus, Slot, Ward
+from booking.services.audit import Actor
+from booking.services.reservations import reservation_create
+from tenants.models import Municipality
+from tests.booking_factories import PlaceFactory, make_slot, open_weekday
+
+pytestmark = pytest.mark.slow
+CLIENTS = 24
+
+
+@pytest.fixture
+def race_place(django_db_setup, django_db_blocker):
+    """A place in beta with committed rows, visible to every connection; removed afterwards."""
+    with django_db_blocker.unblock():
+        city = Municipality.objects.get(schema_name="beta")
+        with tenant_context(city):
+            place = PlaceFactory(code=f"race-{uuid.uuid4().hex[:8]}")
+            city.places_selectable = False
+            place.default_for_wards.add(Ward.objects.first())
+            try:
+                yield city, place
+            finally:
+                notices = Notice.objects.filter(number__startswith="RAC")
+                AuditEntry.objects.filter(notice__in=notices).delete()
+                Reservation.objects.filter(slot__place=place).delete()
+                notices.delete()
+                Slot.objects.filter(place=place).delete()
+                place.delete()
+        connection.set_schema_to_public()
+
+
+def race(city, jobs):
+    """Run each job in its own thread and database connection, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            connection.set_tenant(city)
+            barrier.wait()
+            job()
+            outcomes[index] = "ok"
+        except (SlotFullError, AlreadyBookedError) as error:
+            outcomes[index] = type(error).__name__
+        except Exception as error:  # noqa: BLE001 - any other outcome fails the test below
+            outcomes[index] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return Counter(outcomes)
+
+
+def make_notices(place, count):
+    ward = place.default_for_wards.first()
+    return [Notice.objects.create(number=f"RAC{n:06d}", birth_day=1, ward=ward, default_place=place)
+            for n in range(count)]
+
+
+def test_many_clients_race_for_the_last_seats(race_place):
+    city, place = race_place
+    with tenant_context(city):
+        slot = make_slot(place, open_weekday(), dt.time(9), capacity=5)
+        notices = make_notices(place, CLIENTS)
+    citizen = Actor.citizen()
+    outcomes = race(city, [
+        (lambda notice=notice: reservation_create(notice=notice, slot=slot, channel="web", actor=citizen))
+        for notice in notices
+    ])
+    assert outcomes == Counter({"ok": 5, "SlotFullError": CLIENTS - 5})
+    with tenant_context(city):
+        slot.refresh_from_db()
+        active = Reservation.objects.filter(slot=slot, status=ReservationStatus.ACTIVE).count()
+        assert slot.booked == active == 5
+        assert Notice.objects.filter(number__startswith="RAC", status="booked").count() == 5
+
+
+def test_one_notice_raced_across_two_slots_books_once(race_place):
+    city, place = race_place
+    with tenant_context(city):
+        first = make_slot(place, open_weekday(), dt.time(9), capacity=50)
+        second = make_slot(place, open_weekday(), dt.time(10), capacity=50)
+        (notice,) = make_notices(place, 1)
+    citizen = Actor.citizen()
+    outcomes = race(city, [
+        (lambda target=(first if i % 2 else second): reservation_create(
+            notice=notice, slot=target, channel="web", actor=citizen))
+        for i in range(CLIENTS)
+    ])
+    assert outcomes == Counter({"ok": 1, "AlreadyBookedError": CLIENTS - 1})
+    with tenant_context(city):
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert first.booked + second.booked == 1
+        assert Reservation.objects.filter(notice=notice, status=ReservationStatus.ACTIVE).count() == 1
+        for slot in (first, second):
+            assert slot.booked == Reservation.objects.filter(slot=slot, status=ReservationStatus.ACTIVE).count()
