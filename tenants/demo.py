@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django_tenants.utils import tenant_context
 
 from tenants.models import Membership, Municipality, Role, User
 from tenants.services.onboarding import WardSpec, onboard_municipality
@@ -40,17 +41,65 @@ def demo_seed() -> list[tuple[str, str, str]]:
     chiba = Municipality.objects.filter(schema_name=CHIBA["slug"]).first()
     if chiba is None:
         chiba = onboard_municipality(**CHIBA, admin_password=DEMO_PASSWORD).municipality
+    with tenant_context(chiba):
+        _demo_hours()
+        _demo_guidance()
+        _demo_notices()
     with transaction.atomic():
         _user("platform-admin", "platform-admin@madoguchi.localhost", is_platform_admin=True)
         _member(chiba, _user("demo-staff", "demo-staff@chiba.localhost"), Role.STAFF)
         _member(chiba, _user("demo-operator", "demo-operator@madoguchi.localhost",
                              language_skills=["ja", "en"]), Role.OPERATOR)
     return [
+        ("citizen (notice / day of birth)", "ABC-000001 … ABC-000012", "1 … 12"),
         ("platform administrator", "platform-admin", DEMO_PASSWORD),
         ("staff administrator (Chiba)", CHIBA["admin_username"], DEMO_PASSWORD),
         ("staff (Chiba)", "demo-staff", DEMO_PASSWORD),
         ("call-centre operator", "demo-operator", DEMO_PASSWORD),
     ]
+
+
+DEMO_GUIDANCE = {
+    "ja": {"bring": "交付通知書、本人確認書類（運転免許証、パスポート、在留カードなど）、"
+                    "通知カードまたは住民基本台帳カード（お持ちの方）",
+           "hours": "平日 8:30〜17:30（予約の時間にお越しください）",
+           "access": "区役所 1階 マイナンバーカード交付窓口"},
+    "en": {"bring": "The notice postcard, identity documents (driving licence, passport, residence card), "
+                    "your notification card or Basic Resident Register card if you have one",
+           "hours": "Weekdays 8:30–17:30 (please come at your booked time)",
+           "access": "Ward office, 1st floor, My Number Card counter"},
+}
+
+
+def _demo_hours() -> None:
+    """Ward offices open on weekdays 8:30–17:30 (a place without any weekly rule gets them)."""
+    import datetime as dt
+
+    from booking.models import Place
+    from booking.services.calendars import weekly_hours_set
+
+    for place in Place.objects.filter(opening_rules__isnull=True):
+        weekly_hours_set(place=place, weekdays=[0, 1, 2, 3, 4], opens_at=dt.time(8, 30),
+                         closes_at=dt.time(17, 30), slot_minutes=30, capacity=4)
+
+
+def _demo_guidance() -> None:
+    from booking.models import Place
+
+    Place.objects.filter(guidance={}).update(guidance=DEMO_GUIDANCE)
+
+
+def _demo_notices() -> None:
+    """Twelve notices to try the citizen site: ABC-000001 with day of birth 1, and so on."""
+    from booking.models import Notice, Ward
+    from booking.services.audit import Actor
+    from booking.services.notices import notice_create
+
+    wards = list(Ward.objects.order_by("sort_order"))
+    for n in range(1, 13):
+        if not Notice.objects.filter(number=f"ABC{n:06d}").exists():
+            notice_create(number=f"ABC-{n:06d}", birth_day=n, ward=wards[(n - 1) % len(wards)],
+                          actor=Actor.system("demo seed"))
 
 
 def _user(username: str, email: str, **fields) -> User:

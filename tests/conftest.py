@@ -29,14 +29,29 @@ CITIES = {
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database with the platform, the template schema and two cities, built once."""
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database with the platform, the template schema and two cities, built once.
+
+    Replaces pytest-django's fixture, which sets up no database when the selected tests use no
+    `db` fixture (browser and concurrency tests commit through their own connections), and
+    would then leave them on the real database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), "tests must never run on a real database"
         platform_ensure()
         tenant_template_ensure()
         for spec in CITIES.values():
             onboard_municipality(**spec)
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:  # threads of the live server may still hold connections
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)

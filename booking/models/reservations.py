@@ -34,8 +34,10 @@ class Reservation(models.Model):
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=8, default="ja")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    # Users live in the public schema: no database constraint across schemas, and deleting a user
+    # keeps the id here (the audit trail also keeps the user name).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                                   db_constraint=False, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -63,8 +65,8 @@ class AuditEntry(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor_kind = models.CharField(max_length=8, choices=ActorKind.choices)
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                                   db_constraint=False, related_name="+")
     actor_label = models.CharField(max_length=150, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     action = models.CharField(max_length=48)

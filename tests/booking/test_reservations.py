@@ -215,3 +215,20 @@ def test_progress_from_notice_to_handover(slot):
     assert notice.status == NoticeStatus.HANDED_OVER
     history = [entry.changes["status"] for entry in notice.audit_entries.filter(action="notice.status").order_by("id")]
     assert history == [["mailed", "booked"], ["booked", "pulled"], ["pulled", "handed_over"]]
+
+
+def test_removing_a_user_keeps_the_bookings_and_the_trail_they_made(slot, city_a):
+    from django_tenants.utils import schema_context
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="leaving-staff")
+    reservation = reservation_create(notice=NoticeFactory(), slot=slot, channel=Channel.STAFF,
+                                     actor=Actor.for_user(user, channel=Channel.STAFF))
+    user_id = user.pk
+    with schema_context("public"):
+        user.delete()
+    reservation.refresh_from_db()
+    assert reservation.created_by_id == user_id and reservation.status == ReservationStatus.ACTIVE
+    entry = AuditEntry.objects.get(reservation=reservation, action="reservation.create")
+    assert entry.actor_label == "leaving-staff"

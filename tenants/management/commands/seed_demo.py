@@ -10,4 +10,4 @@ class Command(BaseCommand):
         credentials = demo_seed()
         self.stdout.write("demo users (user name / password):")
         for role, username, password in credentials:
-            self.stdout.write(f"  {role:30} {username:16} {password}")
+            self.stdout.write(f"  {role:32} {username:24} {password}")
