@@ -1,10 +1,12 @@
 #!/bin/sh
 # Debian packages the project needs beyond Python: Chromium for the browser tests of the
-# citizen site (driven by Playwright, never downloaded by it) and IPA fonts for Japanese PDFs.
+# citizen site (driven by Playwright, never downloaded by it), IPA fonts for Japanese PDFs and
+# Nanum fonts so Korean pages render in the test browser.
 # Installs them with apt when run as root; otherwise says what is missing.
 set -u
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -d /usr/share/fonts/truetype/nanum ] || missing="$missing fonts-nanum"
 [ -d /usr/share/fonts/opentype/ipafont-gothic ] \
   || fc-list 2>/dev/null | grep -qi 'IPAGothic' || missing="$missing fonts-ipafont"
 [ -z "$missing" ] && exit 0

@@ -23,6 +23,7 @@ class DayAvailability:
     capacity: int
     booked: int
     bookable_free: int  # free seats in slots that may be booked now (window, not past)
+    past: bool = False
 
     @property
     def free(self) -> int:
@@ -30,7 +31,9 @@ class DayAvailability:
 
     @property
     def state(self) -> str:
-        """closed (no slots) · unavailable (outside the booking window) · full · few · available"""
+        """past · closed (no slots) · unavailable (outside the booking window) · full · few · available"""
+        if self.past:
+            return "past"
         if self.slots == 0:
             return "closed"
         if self.free == 0:
@@ -102,6 +105,7 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
         .order_by("day")
     )
     found = {row["day"]: row for row in rows}
+    today = now.astimezone(city_tz()).date()
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):
         day = dt.date(year, month, number)
@@ -109,6 +113,7 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
         days.append(DayAvailability(
             date=day, slots=row["slot_count"] if row else 0, capacity=row["capacity_sum"] if row else 0,
             booked=row["booked_sum"] if row else 0, bookable_free=row["bookable_free"] if row else 0,
+            past=day < today,
         ))
     return MonthAvailability(place=place, year=year, month=month, days=days)
 

@@ -48,7 +48,8 @@ def test_month_view_shows_capacity_free_seats_and_full_days(in_city_a):
     assert by_date[day].state == "full" and by_date[day].free == 0
     if other_day.month == day.month:
         assert by_date[other_day].state == "few" and by_date[other_day].bookable_free == 3
-    assert all(d.state == "closed" for d in month.days if d.date not in (day, other_day))
+    assert all(d.state == ("past" if d.date < city_today() else "closed")
+               for d in month.days if d.date not in (day, other_day))
     weeks = month.weeks()
     assert all(len(week) == 7 for week in weeks)
 
