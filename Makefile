@@ -45,3 +45,7 @@ clean:
 
 bench-reservations: install
 	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_reservations.py
+
+.PHONY: loadtest
+loadtest: install
+	$(PY) -m config.localdb exec -- $(PY) loadtests/release_rush.py $(LOADTEST_ARGS)

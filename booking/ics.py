@@ -22,7 +22,7 @@ def _fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def booking_ics(*, uid: str, starts_at: dt.datetime, ends_at: dt.datetime, summary: str, location: str,
@@ -35,7 +35,7 @@ def booking_ics(*, uid: str, starts_at: dt.datetime, ends_at: dt.datetime, summa
         f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        f"DTSTAMP:{_utc(dt.datetime.now(dt.timezone.utc))}",
+        f"DTSTAMP:{_utc(dt.datetime.now(dt.UTC))}",
         f"DTSTART:{_utc(starts_at)}",
         f"DTEND:{_utc(ends_at)}",
         f"SEQUENCE:{sequence}",

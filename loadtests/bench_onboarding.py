@@ -32,7 +32,8 @@ def main() -> None:
 
     def onboard(slug: str, by_migrations: bool) -> tuple[float, float]:
         started = time.perf_counter()
-        result = onboard_municipality(slug=slug, name="計測市", domains=[f"{slug.replace('_', '-')}.bench.localhost"], wards=wards,
+        domain = f"{slug.replace('_', '-')}.bench.localhost"
+        result = onboard_municipality(slug=slug, name="計測市", domains=[domain], wards=wards,
                              admin_username=f"{slug}-admin", admin_email=f"{slug}@bench.example.org",
                              build_by_migrations=by_migrations)
         return time.perf_counter() - started, result.schema_seconds

@@ -156,9 +156,8 @@ def run_phase(client, city, notices, slots) -> tuple[float, list[float]]:
 
 def check(city, expected: int) -> None:
     from django.db import connection
-    from django_tenants.utils import tenant_context
-
     from django.db.models import F
+    from django_tenants.utils import tenant_context
 
     from booking.models import Reservation, Slot
 

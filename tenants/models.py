@@ -4,9 +4,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
-from django.db import connections
 from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import _check_schema_name

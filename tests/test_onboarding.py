@@ -170,7 +170,8 @@ def test_console_shows_service_errors_on_the_form(platform_client, platform_admi
     platform_client.force_login(platform_admin)
     response = platform_client.post("/platform/onboard/", {
         "slug": "gamma", "name": "緑ヶ丘市", "domains": "beta.localhost", "languages": ["ja"],
-        "default_slot_minutes": "30", "opens_at": "09:00", "closes_at": "16:00", "capacity_per_slot": "3", "primary_colour": "#004400", "accent_colour": "#aa0000",
+        "default_slot_minutes": "30", "opens_at": "09:00", "closes_at": "16:00", "capacity_per_slot": "3",
+        "primary_colour": "#004400", "accent_colour": "#aa0000",
         "wards": "east, 東区", "admin_username": "gamma-admin", "admin_email": "admin@gamma.example.org",
     })
     assert response.status_code == 200
@@ -187,5 +188,6 @@ def test_demo_seed_is_idempotent(capsys):
         assert list(Place.objects.values_list("name", flat=True)) == [
             "中央区役所", "花見川区役所", "稲毛区役所", "若葉区役所", "緑区役所", "美浜区役所",
         ]
-    assert User.objects.filter(username__in=["platform-admin", "demo-staff", "demo-operator", "chiba-admin"]).count() == 4
+    demo_users = ["platform-admin", "demo-staff", "demo-operator", "chiba-admin"]
+    assert User.objects.filter(username__in=demo_users).count() == 4
     assert "demo-operator" in capsys.readouterr().out

@@ -79,7 +79,8 @@ def test_password_change_page_works_for_staff(client_a, staff_a):
 
     client_a.force_login(staff_a)
     response = client_a.post("/accounts/password/", {
-        "old_password": TEST_PASSWORD, "new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9",
+        "old_password": TEST_PASSWORD,
+        "new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9",
     })
     assert response.status_code == 302
     staff_a.refresh_from_db()

@@ -94,7 +94,8 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
     following = dt.date(year + month // 12, month % 12 + 1, 1)
     bookable = _window_filter(now, staff)
     rows = (
-        Slot.objects.filter(place=place, starts_at__gte=at(first, dt.time.min), starts_at__lt=at(following, dt.time.min))
+        Slot.objects.filter(place=place, starts_at__gte=at(first, dt.time.min),
+                            starts_at__lt=at(following, dt.time.min))
         .annotate(day=TruncDate("starts_at", tzinfo=city_tz()))
         .values("day")
         .annotate(
@@ -138,7 +139,8 @@ def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime
     return grouped
 
 
-def place_day(*, place: Place, day: dt.date, now: dt.datetime | None = None, staff: bool = False) -> list[SlotAvailability]:
+def place_day(*, place: Place, day: dt.date, now: dt.datetime | None = None,
+              staff: bool = False) -> list[SlotAvailability]:
     return place_slots(place=place, start=day, days=1, now=now, staff=staff)[day]
 
 

@@ -17,20 +17,21 @@ class Actor:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def citizen(cls, *, channel: str = Channel.WEB, notice=None) -> "Actor":
+    def citizen(cls, *, channel: str = Channel.WEB, notice=None) -> Actor:
         return cls(kind=AuditEntry.ActorKind.CITIZEN, channel=channel,
                    label=f"notice:{notice.pk}" if notice is not None else "")
 
     @classmethod
-    def for_user(cls, user, *, channel: str) -> "Actor":
+    def for_user(cls, user, *, channel: str) -> Actor:
         return cls(kind=AuditEntry.ActorKind.USER, channel=channel, user=user, label=user.get_username())
 
     @classmethod
-    def system(cls, label: str = "system") -> "Actor":
+    def system(cls, label: str = "system") -> Actor:
         return cls(kind=AuditEntry.ActorKind.SYSTEM, channel=Channel.SYSTEM, label=label)
 
 
-def audit_record(*, actor: Actor, action: str, notice=None, reservation=None, changes: dict | None = None) -> AuditEntry:
+def audit_record(*, actor: Actor, action: str, notice=None, reservation=None,
+                 changes: dict | None = None) -> AuditEntry:
     return AuditEntry.objects.create(
         actor_kind=actor.kind,
         actor_user=actor.user,

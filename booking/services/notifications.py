@@ -7,7 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from booking.clock import city_tz, city_today
+from booking.clock import city_today, city_tz
 from booking.models import MailReceipt, Reservation, ReservationStatus
 from config.tasking import enqueue_on_commit
 

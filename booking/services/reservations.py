@@ -148,7 +148,7 @@ def reservation_create(*, notice: Notice, slot: Slot, channel: str, actor: Actor
 def _create(notice: Notice, slot: Slot, channel: str, actor: Actor, email: str, language: str) -> Reservation:
     now = timezone.now()
     with _translate_database_refusals(), transaction.atomic():
-        locked = Notice.objects.select_for_update().select_related("ward").get(pk=notice.pk)
+        locked = Notice.objects.select_for_update(of=("self",)).select_related("ward").get(pk=notice.pk)
         _check_notice(locked)
         slot = Slot.objects.select_related("place").get(pk=slot.pk)
         _check_slot(slot, locked, actor, now)
@@ -167,8 +167,9 @@ def _create(notice: Notice, slot: Slot, channel: str, actor: Actor, email: str, 
 
 
 def _lock_active(reservation: Reservation) -> tuple[Notice, Reservation]:
-    notice = Notice.objects.select_for_update().select_related("ward").get(pk=reservation.notice_id)
-    locked = Reservation.objects.select_for_update().select_related("slot", "slot__place").get(pk=reservation.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("ward").get(pk=reservation.notice_id)
+    locked = (Reservation.objects.select_for_update(of=("self",)).select_related("slot", "slot__place")
+              .get(pk=reservation.pk))
     if locked.status != ReservationStatus.ACTIVE:
         raise ReservationNotActiveError()
     return notice, locked

@@ -31,7 +31,9 @@ def citizen_required(view):
     @never_cache
     def wrapper(request, *args, **kwargs):
         notice_id = request.session.get(NOTICE_KEY)
-        notice = Notice.objects.select_related("ward", "default_place").filter(pk=notice_id).first() if notice_id else None
+        notice = None
+        if notice_id:
+            notice = Notice.objects.select_related("ward", "default_place").filter(pk=notice_id).first()
         if notice is None:
             messages.info(request, _("Your session has ended. Please log in again with your notice."))
             return redirect("citizen:home")

@@ -44,15 +44,15 @@ def test_a_bad_file_lands_nothing_and_reports_every_bad_line(in_city_a):
     notice_create(number="ZZ9999999", birth_day=3, ward=Place.objects.get(code="kita").default_for_wards.first(),
                   actor=STAFF)
     content = (
-        "notice_number,birth_day,ward,mailed_on\n"
-        "AB1-234567,7,kita,2026-11-20\n"      # good
-        "AB1-234567,8,kita,2026-11-20\n"      # duplicate in the file
-        "XX,7,kita,2026-11-20\n"              # bad number
-        "CD2-345678,32,kita,2026-11-20\n"     # bad day
-        "EF3-456789,5,nowhere,2026-11-20\n"   # unknown ward
-        "GH4-567890,5,kita,20-11-2026\n"      # bad date
-        "ZZ9-999999,5,kita,2026-11-20\n"      # already exists
-    ).encode()
+        b"notice_number,birth_day,ward,mailed_on\n"
+        b"AB1-234567,7,kita,2026-11-20\n"      # good
+        b"AB1-234567,8,kita,2026-11-20\n"      # duplicate in the file
+        b"XX,7,kita,2026-11-20\n"              # bad number
+        b"CD2-345678,32,kita,2026-11-20\n"     # bad day
+        b"EF3-456789,5,nowhere,2026-11-20\n"   # unknown ward
+        b"GH4-567890,5,kita,20-11-2026\n"      # bad date
+        b"ZZ9-999999,5,kita,2026-11-20\n"      # already exists
+    )
     before = Notice.objects.count()
     with pytest.raises(NoticeImportError) as refused:
         notices_import_csv(content=content, actor=STAFF)
@@ -68,7 +68,7 @@ def test_individual_numbers_never_enter(in_city_a):
         notices_import_csv(content="notice_number,birth_day,ward,個人番号\nAB1-234567,7,kita,123456789012\n".encode(),
                            actor=STAFF)
     with pytest.raises(NoticeImportError):
-        notices_import_csv(content="notice_number,birth_day,ward,note\nAB1-234567,7,kita,1234 5678 9012\n".encode(),
+        notices_import_csv(content=b"notice_number,birth_day,ward,note\nAB1-234567,7,kita,1234 5678 9012\n",
                            actor=STAFF)
     assert not Notice.objects.filter(number="AB1234567").exists()
 

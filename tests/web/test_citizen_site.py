@@ -33,6 +33,10 @@ def log_in(client, number="AB1-234567", day="7", **extra):
     return client.post("/login/", {"notice_number": number, "birth_day": day, **extra}, **extra.pop("headers", {}))
 
 
+def csrf_field(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def page(response) -> str:
     return response.content.decode()
 
@@ -179,7 +183,7 @@ def test_citizen_pages_are_not_cached_and_forms_need_csrf(notice, slots):
     home = client.get("/")
     token = client.cookies["csrftoken"].value
     response = client.post("/login/", {"notice_number": "AB1-234567", "birth_day": "7",
-                                       "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page(home)).group(1)})
+                                       "csrfmiddlewaretoken": csrf_field(page(home))})
     assert response.status_code == 302 and token
     booking = client.get("/booking/")
     assert "no-store" in booking["Cache-Control"] or "max-age=0" in booking["Cache-Control"]
@@ -198,3 +202,16 @@ def test_dates_in_japanese_show_the_era(client_a, notice, slots):
     log_in(client_a)
     day = local(slots[0].starts_at).date()
     assert "令和" in page(client_a.get(f"/booking/places/kita/{day.isoformat()}/"))
+
+
+def test_a_citizen_session_copied_to_another_city_is_void(client_a, notice, city_b):
+    """Notice ids repeat across schemas: a session must never carry one city's login to another."""
+    log_in(client_a)
+    with tenant_context(city_b):
+        NoticeFactory(number="BB1234567", birth_day=7, pk=notice.pk)  # same id in beta
+    intruder = Client(HTTP_HOST="beta.localhost")
+    intruder.cookies["sessionid"] = client_a.cookies["sessionid"].value
+    response = intruder.get("/booking/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    # the leaked session is ended altogether; the citizen simply logs in again
+    assert client_a.get("/booking/").status_code == 302

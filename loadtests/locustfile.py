@@ -1,0 +1,243 @@
+"""Release rush: many citizens of one city log in with their notice and book a pickup at once.
+
+Run through `make loadtest` (loadtests/release_rush.py prepares the city, the notices and the
+server, runs this file headless and checks the database afterwards). By hand:
+
+    RUSH_NOTICES_FILE=notices.csv RUSH_DOMAIN=rush.localhost \\
+        locust -f loadtests/locustfile.py --headless -u 200 -r 50 -t 20s --host http://127.0.0.1:8000
+
+No Django imports here: Locust patches the standard library with gevent, and importing Django
+settings first breaks that ("cannot release un-acquired lock"). Everything is HTTP.
+
+Environment:
+    RUSH_NOTICES_FILE   lines "NUMBER,BIRTH_DAY"; every simulated citizen takes the next unused one
+    RUSH_DOMAIN         the city's domain, sent as the Host header (the city is chosen by host)
+    RUSH_RESULTS_FILE   where to write the outcome counts as JSON when the run stops (optional)
+    RUSH_THINK          think time between pages in seconds, "MIN-MAX" (default 0.2-1.0)
+    RUSH_DAY_SPREAD     citizens pick one of the first N days with free seats (default 3)
+    RUSH_MAX_ATTEMPTS   slots a citizen tries before giving up (default 10)
+
+A Locust user is a stream of citizens: after one has booked (or given up), the same user logs
+in as the next unused notice with fresh cookies. When the notices run out, the user stops.
+Run it in one Locust process (no --processes/workers): notices are handed out in-process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import random
+import re
+from collections import Counter
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+import gevent
+from locust import FastHttpUser, events, task
+from locust.exception import StopUser
+
+DOMAIN = os.environ.get("RUSH_DOMAIN", "rush.localhost")
+NOTICES_FILE = os.environ.get("RUSH_NOTICES_FILE", "")
+RESULTS_FILE = os.environ.get("RUSH_RESULTS_FILE", "")
+THINK_MIN, THINK_MAX = (float(part) for part in os.environ.get("RUSH_THINK", "0.2-1.0").split("-", 1))
+DAY_SPREAD = int(os.environ.get("RUSH_DAY_SPREAD", "3"))
+MAX_ATTEMPTS = int(os.environ.get("RUSH_MAX_ATTEMPTS", "10"))
+CITY_TZ = ZoneInfo("Asia/Tokyo")
+
+MONTH_LINK = re.compile(r'href="(/booking/places/[\w-]+/)"')
+DAY_LINK = re.compile(r'href="(/booking/places/[\w-]+/(\d{4}-\d{2}-\d{2})/)"')
+NEXT_MONTH = re.compile(r'href="\?month=(\d{4}-\d{2})" rel="next"')
+SLOT_LINK = re.compile(r'href="/booking/slots/(\d+)/"')
+INPUT_TAG = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+MONTHS_TO_TRY = 3
+
+
+def _load_notices() -> list[tuple[str, str]]:
+    if not NOTICES_FILE:
+        return []
+    with open(NOTICES_FILE, encoding="utf-8") as handle:
+        return [tuple(line.strip().split(",", 1)) for line in handle if line.strip()]
+
+
+NOTICES = _load_notices()
+_next_notice = 0
+OUTCOMES: Counter = Counter()
+BOOKED_NUMBERS: list[str] = []  # notices whose booking the site confirmed (302 to /booking/)
+LOGIN, BOOK = "POST /login/", "POST slot (book)"
+LATENCIES: dict[str, list[float]] = {LOGIN: [], BOOK: []}  # exact milliseconds (Locust's own are rounded)
+
+
+def take_notice() -> tuple[str, str] | None:
+    """The next unused notice; greenlets of one process never interleave here (no await point)."""
+    global _next_notice
+    if _next_notice >= len(NOTICES):
+        return None
+    notice = NOTICES[_next_notice]
+    _next_notice += 1
+    OUTCOMES["citizens"] += 1
+    return notice
+
+
+def hidden_value(page: str, name: str) -> str | None:
+    for tag in INPUT_TAG.findall(page):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if attributes.get("name") == name:
+            return html.unescape(attributes.get("value", ""))
+    return None
+
+
+def location_path(response) -> str:
+    location = (response.headers or {}).get("Location") or (response.headers or {}).get("location") or ""
+    return re.sub(r"^https?://[^/]+", "", location)
+
+
+@events.test_start.add_listener
+def _check_setup(environment, **_kwargs):
+    if not NOTICES:
+        raise SystemExit("RUSH_NOTICES_FILE is unset or empty: run through loadtests/release_rush.py")
+
+
+@events.request.add_listener
+def _keep_latency(name, response_time, **_kwargs):
+    if name in LATENCIES:  # failed ones too, as Locust counts them
+        LATENCIES[name].append(response_time)
+
+
+@events.test_stop.add_listener
+def _write_results(environment, **_kwargs):
+    if RESULTS_FILE:
+        with open(RESULTS_FILE, "w", encoding="utf-8") as handle:
+            json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
+                       "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
+
+
+class Citizen(FastHttpUser):
+    """One citizen after another: log in, find a free time, book it; retry when it was taken."""
+
+    default_headers: ClassVar[dict] = {"Host": DOMAIN}
+    network_timeout = 60.0
+    connection_timeout = 10.0
+
+    def think(self) -> None:
+        gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
+
+    def csrf_token(self, page: str = "") -> str:
+        for cookie in self.client.cookiejar:
+            if cookie.name == "csrftoken":
+                return cookie.value
+        return hidden_value(page, "csrfmiddlewaretoken") or ""
+
+    @task
+    def book_one_pickup(self) -> None:
+        notice = take_notice()
+        if notice is None:
+            raise StopUser()
+        number, birth_day = notice
+        self.client.cookiejar.clear()  # a new citizen, a new browser
+        if not self.log_in(number, birth_day):
+            return
+        self.think()
+        outcome = self.book(number)
+        OUTCOMES[outcome] += 1
+        self.think()
+
+    # --- steps -------------------------------------------------------------------------------
+    def log_in(self, number: str, birth_day: str) -> bool:
+        with self.client.get("/", name="GET / (login form)", catch_response=True) as response:
+            if response.status_code != 200 or 'name="notice_number"' not in (response.text or ""):
+                response.failure(f"no login form ({response.status_code})")
+                OUTCOMES["error"] += 1
+                return False
+            page = response.text
+        self.think()
+        data = {"csrfmiddlewaretoken": self.csrf_token(page), "notice_number": number, "birth_day": birth_day}
+        with self.client.post("/login/", data=data, name=LOGIN, allow_redirects=False,
+                              catch_response=True) as response:
+            if response.status_code == 302 and location_path(response) == "/booking/":
+                return True
+            kind = {200: "login_refused", 403: "login_locked", 429: "login_throttled"}.get(
+                response.status_code, "error")
+            OUTCOMES[kind] += 1
+            response.failure(f"login: {response.status_code} {kind}")
+            return False
+
+    def get_page(self, path: str, name: str) -> str | None:
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
+                return None
+            return response.text or ""
+
+    def book(self, number: str) -> str:
+        status_page = self.get_page("/booking/", "GET /booking/")
+        if status_page is None:
+            return "error"
+        found = MONTH_LINK.search(status_page)
+        if not found:
+            return "error"  # no single place to book at (or already booked)
+        month_path = found.group(1)
+        month = (dt.datetime.now(CITY_TZ) + dt.timedelta(days=1)).strftime("%Y-%m")
+        attempts = 0
+        day_path = None
+        while attempts < MAX_ATTEMPTS:
+            if day_path is None:
+                self.think()
+                day_path = self.choose_day(month_path, month)
+                if day_path is None:
+                    return "no_free_day"
+            self.think()
+            day_page = self.get_page(day_path, "GET day (times)")
+            if day_page is None:
+                return "error"
+            slots = SLOT_LINK.findall(day_page)
+            if not slots:
+                day_path = None  # the day filled up meanwhile: back to the calendar
+                attempts += 1
+                continue
+            attempts += 1
+            result = self.confirm(random.choice(slots), number)
+            if result != "slot_taken":
+                return result
+            OUTCOMES["slot_taken"] += 1
+            # the site sent us back to the day page; choose again there (fetched above on the next turn)
+        return "gave_up"
+
+    def choose_day(self, month_path: str, month: str) -> str | None:
+        for _ in range(MONTHS_TO_TRY):
+            page = self.get_page(f"{month_path}?month={month}", "GET month (calendar)")
+            if page is None:
+                return None
+            days = [path for path, _date in DAY_LINK.findall(page)]
+            if days:
+                return random.choice(days[:DAY_SPREAD])
+            following = NEXT_MONTH.search(page)
+            if not following:
+                return None
+            month = following.group(1)
+            self.think()
+        return None
+
+    def confirm(self, slot_id: str, number: str) -> str:
+        path = f"/booking/slots/{slot_id}/"
+        page = self.get_page(path, "GET slot (confirm form)")
+        if page is None:
+            return "error"
+        token = hidden_value(page, "token")
+        if not token:
+            return "error"
+        self.think()
+        data = {"csrfmiddlewaretoken": self.csrf_token(page), "token": token, "email": ""}
+        with self.client.post(path, data=data, name=BOOK, allow_redirects=False,
+                              catch_response=True) as response:
+            target = location_path(response)
+            if response.status_code == 302 and target == "/booking/":
+                BOOKED_NUMBERS.append(number)
+                response.success()
+                return "booked"
+            if response.status_code == 302 and target.startswith("/booking/places/"):
+                response.success()  # taken while choosing: a normal outcome of a rush
+                return "slot_taken"
+            response.failure(f"booking: {response.status_code} {target}")
+            return "error"
