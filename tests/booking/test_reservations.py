@@ -232,3 +232,28 @@ def test_removing_a_user_keeps_the_bookings_and_the_trail_they_made(slot, city_a
     assert reservation.created_by_id == user_id and reservation.status == ReservationStatus.ACTIVE
     entry = AuditEntry.objects.get(reservation=reservation, action="reservation.create")
     assert entry.actor_label == "leaving-staff"
+
+
+def test_a_time_when_the_office_is_closed_has_no_slot(kita):
+    from booking.clock import at
+    from booking.errors import DayClosedError
+    from booking.selectors.lookups import slot_at
+
+    saturday = open_weekday()
+    while saturday.weekday() != 5:
+        saturday += dt.timedelta(days=1)
+    with pytest.raises(DayClosedError):
+        slot_at(kita, at(saturday, dt.time(10)))
+    weekday = open_weekday()
+    assert slot_at(kita, at(weekday, dt.time(10))).place == kita
+
+
+def test_an_unknown_notice_number_is_a_clear_error(in_city_a):
+    from booking.errors import UnknownNoticeError
+    from booking.selectors.lookups import notice_by_number
+
+    NoticeFactory(number="AB1234567")
+    assert notice_by_number("ａｂ１－２３４５６７").number == "AB1234567"
+    with pytest.raises(UnknownNoticeError) as unknown:
+        notice_by_number("ZZ9-999999")
+    assert unknown.value.status_code == 404
