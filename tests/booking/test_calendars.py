@@ -5,7 +5,7 @@ import datetime as dt
 import jpholiday
 import pytest
 
-from booking.clock import city_today, local
+from booking.clock import at, city_today, local
 from booking.errors import BookingError, CalendarConflictError
 from booking.models import CalendarException, OpeningRule, Place, Slot
 from booking.services.audit import Actor
@@ -100,8 +100,7 @@ def book(slot, count):
 
 def test_capacity_cut_below_bookings_is_refused_naming_the_slot(place):
     day = open_weekday()
-    slot = Slot.objects.get(place=place, starts_at=local(Slot.objects.filter(place=place).first().starts_at).replace(
-        year=day.year, month=day.month, day=day.day, hour=10, minute=0))
+    slot = Slot.objects.get(place=place, starts_at=at(day, dt.time(10)))
     book(slot, 3)
     with pytest.raises(CalendarConflictError) as refused:
         weekly_hours_set(place=place, weekdays=[0, 1, 2, 3, 4], opens_at=dt.time(8, 30),
