@@ -1,13 +1,9 @@
 """Celery tasks of booking. Municipality tasks run in the schema they were sent from."""
 from __future__ import annotations
 
-import logging
-
 from config.celery import app
 from config.tasking import municipality_task
 from tenants.models import Municipality
-
-logger = logging.getLogger(__name__)
 
 
 @municipality_task(name="booking.send_reservation_mail", autoretry_for=(OSError,), retry_backoff=True,

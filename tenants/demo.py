@@ -42,7 +42,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
     if chiba is None:
         chiba = onboard_municipality(**CHIBA, admin_password=DEMO_PASSWORD).municipality
     with tenant_context(chiba):
-        _demo_hours()
+        _demo_hours(chiba.default_slot_minutes)
         _demo_guidance()
         _demo_notices()
     with transaction.atomic():
@@ -71,16 +71,12 @@ DEMO_GUIDANCE = {
 }
 
 
-def _demo_hours() -> None:
-    """Ward offices open on weekdays 8:30–17:30 (a place without any weekly rule gets them)."""
-    import datetime as dt
-
+def _demo_hours(slot_minutes: int) -> None:
+    """Ward offices open with the onboarding hours if they have no weekly rule yet."""
     from booking.models import Place
-    from booking.services.calendars import weekly_hours_set
+    from booking.services.calendars import places_open_on_weekdays
 
-    for place in Place.objects.filter(opening_rules__isnull=True):
-        weekly_hours_set(place=place, weekdays=[0, 1, 2, 3, 4], opens_at=dt.time(8, 30),
-                         closes_at=dt.time(17, 30), slot_minutes=30, capacity=4)
+    places_open_on_weekdays(places=Place.objects.filter(opening_rules__isnull=True), slot_minutes=slot_minutes)
 
 
 def _demo_guidance() -> None:

@@ -24,6 +24,10 @@ from tenants.models import SlotLength
 logger = logging.getLogger(__name__)
 
 MAX_CAPACITY = 500
+# What a newly onboarded ward office opens with until the city sets its own hours.
+DEFAULT_OPENING_HOURS = (dt.time(8, 30), dt.time(17, 30))
+DEFAULT_WEEKDAYS = (0, 1, 2, 3, 4)
+DEFAULT_CAPACITY = 4
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,14 @@ def weekly_hours_set(*, place: Place, weekdays: list[int], opens_at: dt.time, cl
             for weekday in weekdays
         ])
         return slots_regenerate(place=place)
+
+
+def places_open_on_weekdays(*, places, weekdays=DEFAULT_WEEKDAYS, opening_hours=DEFAULT_OPENING_HOURS,
+                            slot_minutes: int, capacity: int = DEFAULT_CAPACITY) -> None:
+    """The same weekly hours for each of `places` (onboarding, demo), and their slots."""
+    for place in places:
+        weekly_hours_set(place=place, weekdays=list(weekdays), opens_at=opening_hours[0],
+                         closes_at=opening_hours[1], slot_minutes=slot_minutes, capacity=capacity)
 
 
 def opening_rule_save(*, place: Place, weekday: int, opens_at: dt.time, closes_at: dt.time, slot_minutes: int,

@@ -25,8 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from booking.clock import current_municipality
 from booking.errors import BookingError
 from booking.models import ClientLoginGuard, LoginLockEvent, Notice, NoticeLoginGuard
+from booking.services.audit import Actor, audit_record
 from booking.services.notices import normalise_notice_number
 from config.errors import ApplicationError
+from tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ def _address_key(address: str) -> str:
 def _secret_matches(notice: Notice, day: int, month: int | None) -> bool:
     if notice.birth_day != day:
         return False
-    if current_municipality().login_secret == "month_day":
+    if current_municipality().login_secret == Municipality.LoginSecret.MONTH_DAY:
         return notice.birth_month is not None and notice.birth_month == month
     return True
 
@@ -75,7 +77,10 @@ def _client_guard(address: str, now: dt.datetime) -> ClientLoginGuard:
 
 
 def citizen_authenticate(*, number: str, day: int | None, month: int | None = None, address: str) -> Notice:
-    """The notice for this number and secret, or a login error; counts and locks on failure."""
+    """The notice for this number and secret, or a login error; counts and locks on failure.
+
+    A successful login is recorded in the audit trail (SEC-9: who looked at which booking).
+    """
     now = timezone.now()
     normalised = normalise_notice_number(number)
     client = _client_guard(address, now)
@@ -86,20 +91,21 @@ def citizen_authenticate(*, number: str, day: int | None, month: int | None = No
 
     guard = NoticeLoginGuard.objects.filter(number=normalised).first()
     if normalised and _lock_is_active(guard, now):
-        _count_client_failure(client, address, now)
+        _count_client_failure(client, address)
         raise NoticeLockedError()
     notice = Notice.objects.filter(number=normalised).first() if normalised else None
     if notice is not None and day is not None and _secret_matches(notice, day, month):
         if guard is not None and (guard.failures or guard.locked_at):
             NoticeLoginGuard.objects.filter(pk=guard.pk).update(failures=0, locked_at=None)
+        audit_record(actor=Actor.citizen(notice=notice), action="notice.login", notice=notice)
         return notice
-    _count_client_failure(client, address, now)
+    _count_client_failure(client, address)
     if normalised and _count_notice_failure(normalised, address, now):
         raise NoticeLockedError()
     raise LoginFailedError()
 
 
-def _count_client_failure(client: ClientLoginGuard, address: str, now: dt.datetime) -> None:
+def _count_client_failure(client: ClientLoginGuard, address: str) -> None:
     ClientLoginGuard.objects.filter(pk=client.pk).update(failures=F("failures") + 1)
     if client.failures + 1 == settings.BOOKING_CLIENT_REFUSE_AFTER:
         LoginLockEvent.objects.create(event=LoginLockEvent.Event.CLIENT_REFUSED, source_address=address)

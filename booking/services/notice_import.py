@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking.errors import BookingError
@@ -52,7 +52,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return _gettext("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+        return gettext("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True)

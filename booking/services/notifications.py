@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,10 +10,6 @@ from booking.clock import city_today, city_tz
 from booking.models import MailReceipt, Reservation, ReservationStatus
 from config.tasking import enqueue_on_commit
 
-logger = logging.getLogger(__name__)
-
-EVENTS = ("created", "changed", "cancelled", "reminder")
-
 
 def reservation_event_notify(*, reservation: Reservation, event: str) -> None:
     """Queue the mail for a booking event once the transaction commits (only if an address was given)."""
@@ -22,8 +17,7 @@ def reservation_event_notify(*, reservation: Reservation, event: str) -> None:
         return
     from booking.tasks import send_reservation_mail
 
-    key = f"{event}:{timezone.now().isoformat()}" if event != "reminder" else reminder_key(reservation)
-    enqueue_on_commit(send_reservation_mail, reservation.pk, event, key)
+    enqueue_on_commit(send_reservation_mail, reservation.pk, event, f"{event}:{timezone.now().isoformat()}")
 
 
 def reminder_key(reservation: Reservation) -> str:
@@ -71,12 +65,12 @@ def reminders_queue(today: dt.date | None = None) -> int:
     """Queue a reminder for every booking of tomorrow that has not had one; safe to run many times."""
     from booking.tasks import send_reservation_mail
 
-    queued = 0
-    for reservation in reminders_due(today):
-        key = reminder_key(reservation)
-        if MailReceipt.objects.filter(reservation=reservation, key=key).exists():
-            continue
-        with transaction.atomic():
-            enqueue_on_commit(send_reservation_mail, reservation.pk, "reminder", key)
-        queued += 1
-    return queued
+    due = list(reminders_due(today))
+    sent = set(MailReceipt.objects.filter(reservation__in=due, key__startswith="reminder:")
+               .values_list("reservation_id", "key"))
+    queued = [(reservation.pk, reminder_key(reservation)) for reservation in due]
+    queued = [(pk, key) for pk, key in queued if (pk, key) not in sent]
+    with transaction.atomic():
+        for pk, key in queued:
+            enqueue_on_commit(send_reservation_mail, pk, "reminder", key)
+    return len(queued)

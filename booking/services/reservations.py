@@ -72,6 +72,15 @@ def _check_notice(notice: Notice, *, for_change: bool = False) -> None:
         raise NoticeNotBookableError(_("The pickup deadline of this notice has passed. Please call us."))
 
 
+def notice_bookable(notice: Notice) -> bool:
+    """Whether this notice may be booked, or its booking changed, by the citizen now."""
+    try:
+        _check_notice(notice, for_change=True)
+    except BookingError:
+        return False
+    return True
+
+
 def _check_slot(slot: Slot, notice: Notice, actor: Actor, now: dt.datetime) -> None:
     if slot.starts_at <= now:
         raise SlotInPastError()

@@ -21,6 +21,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_exists, tenant_context
 
+from booking.models import Place, Ward
+from booking.services.calendars import (
+    DEFAULT_CAPACITY,
+    DEFAULT_OPENING_HOURS,
+    DEFAULT_WEEKDAYS,
+    places_open_on_weekdays,
+)
 from config.errors import ApplicationError
 from config.tasking import enqueue_on_commit
 from tenants.languages import DEFAULT_LANGUAGE, supported_language_codes
@@ -79,9 +86,9 @@ def onboard_municipality(
     contact_phone: str = "",
     call_centre_phone: str = "",
     contact_email: str = "",
-    opening_hours: tuple[dt.time, dt.time] = (dt.time(8, 30), dt.time(17, 30)),
-    opening_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
-    capacity_per_slot: int = 4,
+    opening_hours: tuple[dt.time, dt.time] = DEFAULT_OPENING_HOURS,
+    opening_weekdays: tuple[int, ...] = DEFAULT_WEEKDAYS,
+    capacity_per_slot: int = DEFAULT_CAPACITY,
     build_by_migrations: bool = False,
 ) -> OnboardingResult:
     started = time.perf_counter()
@@ -123,7 +130,9 @@ def onboard_municipality(
                 Domain.objects.create(domain=domain, tenant=municipality, is_primary=index == 0)
             with tenant_context(municipality):
                 _create_wards_and_places(wards)
-                _open_ward_offices(opening_hours, opening_weekdays, default_slot_minutes, capacity_per_slot)
+                places_open_on_weekdays(places=Place.objects.all(), weekdays=opening_weekdays,
+                                        opening_hours=opening_hours, slot_minutes=default_slot_minutes,
+                                        capacity=capacity_per_slot)
             admin = _create_first_admin(municipality, admin_username, admin_email, admin_password or generated)
             with tenant_context(municipality):
                 from tenants.tasks import send_staff_welcome
@@ -216,8 +225,6 @@ def _validate_admin(add, username, email, password) -> None:
 
 
 def _create_wards_and_places(wards: list[WardSpec]) -> None:
-    from booking.models import Place, Ward
-
     for order, spec in enumerate(wards):
         ward = Ward.objects.create(code=spec.code, name=spec.name.strip(), names=spec.names, sort_order=order)
         office = Place.objects.create(
@@ -225,16 +232,6 @@ def _create_wards_and_places(wards: list[WardSpec]) -> None:
             sort_order=order,
         )
         office.default_for_wards.add(ward)
-
-
-def _open_ward_offices(hours, weekdays, slot_minutes: int, capacity: int) -> None:
-    """Weekly hours for every ward office, and their slots over the city's horizon."""
-    from booking.models import Place
-    from booking.services.calendars import weekly_hours_set
-
-    for place in Place.objects.all():
-        weekly_hours_set(place=place, weekdays=list(weekdays), opens_at=hours[0], closes_at=hours[1],
-                         slot_minutes=slot_minutes, capacity=capacity)
 
 
 def _create_first_admin(municipality: Municipality, username: str, email: str, password: str) -> User:

@@ -10,7 +10,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from booking.clock import local
-from booking.models import LoginLockEvent, NoticeStatus, Place, Reservation, ReservationStatus, Slot
+from booking.models import AuditEntry, LoginLockEvent, NoticeStatus, Place, Reservation, ReservationStatus, Slot
 from booking.services.citizen_login import notice_login_unlock
 from tests.booking_factories import NoticeFactory, make_slot, open_weekday
 
@@ -52,6 +52,7 @@ def test_login_with_the_notice_and_day_of_birth(client_a, notice):
     response = log_in(client_a, number="ａｂ１－２３４５６７")  # full-width and hyphen are fine
     assert response.status_code == 302 and response["Location"] == "/booking/"
     assert "予約" in page(client_a.get("/booking/"))
+    assert AuditEntry.objects.filter(notice=notice, action="notice.login", channel="web").count() == 1
 
 
 def test_wrong_day_and_unknown_number_get_the_same_generic_error(client_a, notice):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from booking.clock import city_today, local
+from booking.clock import local
 from booking.errors import (
     AlreadyBookedError,
     BookingError,
@@ -26,6 +26,7 @@ from booking.services.audit import Actor
 from booking.services.reservations import (
     allowed_place_ids,
     booking_window,
+    notice_bookable,
     reservation_cancel,
     reservation_change,
     reservation_create,
@@ -45,11 +46,12 @@ def _allowed_places(notice) -> list[Place]:
     return list(Place.objects.filter(pk__in=allowed_place_ids(notice), is_active=True))
 
 
-def _place_or_404(notice, code: str) -> Place:
-    place = get_object_or_404(Place, code=code, is_active=True)
-    if place.pk not in allowed_place_ids(notice):
-        raise Http404
-    return place
+def _place_or_404(places: list[Place], code: str) -> Place:
+    """The place with `code` among those the notice may use."""
+    for place in places:
+        if place.code == code:
+            return place
+    raise Http404
 
 
 def _actor(request) -> Actor:
@@ -63,12 +65,11 @@ def status(request):
     reservation = _active_reservation(request.notice)
     place = reservation.slot.place if reservation else None
     return render(request, "booking/web/status.html", {
-        "notice": request.notice,
         "reservation": reservation,
         "place_name": place.display_name(language) if place else "",
         "guidance": place.guidance_for(language) if place else {},
-        "bookable": request.notice.status in ("mailed", "booked", "pulled"),
-        "start_url": _start_url(request.notice),
+        "bookable": notice_bookable(request.notice),
+        "start_url": _start_url(request.notice) if reservation is None else "",
     })
 
 
@@ -96,7 +97,8 @@ def _month_bounds() -> tuple[dt.date, dt.date]:
 
 @citizen_required
 def month(request, place_code):
-    place = _place_or_404(request.notice, place_code)
+    allowed = _allowed_places(request.notice)
+    place = _place_or_404(allowed, place_code)
     first, last = _month_bounds()
     try:
         shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else first
@@ -114,14 +116,13 @@ def month(request, place_code):
         "previous_month": previous_month if previous_month >= first else None,
         "next_month": next_month if next_month <= last else None,
         "reservation": _active_reservation(request.notice),
-        "several_places": len(_allowed_places(request.notice)) > 1,
-        "today": city_today(),
+        "several_places": len(allowed) > 1,
     })
 
 
 @citizen_required
 def day(request, place_code, date):
-    place = _place_or_404(request.notice, place_code)
+    place = _place_or_404(_allowed_places(request.notice), place_code)
     try:
         chosen = dt.date.fromisoformat(date)
     except ValueError:
@@ -155,7 +156,7 @@ def _spend_token(request, token: str) -> bool:
 @citizen_required
 def confirm(request, slot_id):
     slot = get_object_or_404(Slot.objects.select_related("place"), pk=slot_id)
-    place = _place_or_404(request.notice, slot.place.code)
+    place = _place_or_404(_allowed_places(request.notice), slot.place.code)
     reservation = _active_reservation(request.notice)
     email_required = request.tenant.email_required
     language = translation.get_language()

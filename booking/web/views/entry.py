@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from booking.models import Place
-from booking.services.audit import Actor, audit_record
 from booking.services.citizen_login import (
     ClientRefusedError,
     LoginFailedError,
@@ -19,6 +18,7 @@ from booking.services.citizen_login import (
 )
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import NOTICE_KEY, citizen_log_in, citizen_log_out
+from tenants.models import Municipality
 
 
 def _places(language: str) -> list[dict]:
@@ -30,7 +30,7 @@ def _places(language: str) -> list[dict]:
 
 
 def _login_form(request, data=None) -> CitizenLoginForm:
-    return CitizenLoginForm(data, asks_month=request.tenant.login_secret == "month_day")
+    return CitizenLoginForm(data, asks_month=request.tenant.login_secret == Municipality.LoginSecret.MONTH_DAY)
 
 
 @never_cache
@@ -64,7 +64,6 @@ def log_in(request):
         form.add_error(None, error.message)
         return home(request, form=form)
     citizen_log_in(request, notice)
-    audit_record(actor=Actor.citizen(notice=notice), action="notice.login", notice=notice)
     return redirect("citizen:booking")
 
 
