@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import use_bench_database  # noqa: E402
+from benchdb import undo_bookings, use_bench_database  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 NOTICES = int(os.environ.get("BENCH_NOTICES", "3000"))
@@ -81,13 +81,8 @@ def reset(city) -> None:
     from django.db import connection
     from django_tenants.utils import tenant_context
 
-    from booking.models import AuditEntry, Notice, Reservation, Slot
-
     with tenant_context(city):
-        AuditEntry.objects.all().delete()
-        Reservation.objects.all().delete()
-        Notice.objects.filter(number__startswith="BEN").update(status="mailed")
-        Slot.objects.filter(booked__gt=0).update(booked=0)
+        undo_bookings()
     connection.close()
 
 

@@ -36,3 +36,27 @@ def use_bench_database(name: str = "madoguchi_bench", fresh: bool = False) -> st
 
     call_command("setup_platform", verbosity=0)
     return bench_url
+
+
+def undo_bookings() -> None:
+    """In the current city's schema: undo every booking of earlier runs, with its audit rows,
+    mail receipts and login guards, so that a run starts from free slots and unbooked notices."""
+    from booking.models import (
+        AuditEntry,
+        ClientLoginGuard,
+        LoginLockEvent,
+        MailReceipt,
+        Notice,
+        NoticeLoginGuard,
+        Reservation,
+        Slot,
+    )
+
+    MailReceipt.objects.all().delete()
+    AuditEntry.objects.all().delete()
+    Reservation.objects.all().delete()
+    Slot.objects.filter(booked__gt=0).update(booked=0)
+    Notice.objects.exclude(status="mailed").update(status="mailed")
+    NoticeLoginGuard.objects.all().delete()
+    ClientLoginGuard.objects.all().delete()
+    LoginLockEvent.objects.all().delete()

@@ -39,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchdb import use_bench_database
+from benchdb import undo_bookings, use_bench_database
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -105,18 +105,7 @@ def prepare_city(args) -> tuple[object, list[tuple[str, int]]]:
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    from booking.models import (
-        AuditEntry,
-        ClientLoginGuard,
-        LoginLockEvent,
-        MailReceipt,
-        Notice,
-        NoticeLoginGuard,
-        Place,
-        Reservation,
-        Slot,
-        Ward,
-    )
+    from booking.models import Notice, Place, Slot, Ward
     from booking.services.calendars import slots_regenerate
     from tenants.models import Domain, Municipality
     from tenants.services.onboarding import WardSpec, onboard_municipality
@@ -133,15 +122,7 @@ def prepare_city(args) -> tuple[object, list[tuple[str, int]]]:
         sys.exit(f"{args.city} exists but is not served on {args.domain}")
 
     with tenant_context(city):
-        # undo earlier runs: bookings, their audit trail and mails, login guards
-        MailReceipt.objects.all().delete()
-        AuditEntry.objects.all().delete()
-        Reservation.objects.all().delete()
-        Slot.objects.filter(booked__gt=0).update(booked=0)
-        Notice.objects.exclude(status="mailed").update(status="mailed")
-        NoticeLoginGuard.objects.all().delete()
-        ClientLoginGuard.objects.all().delete()
-        LoginLockEvent.objects.all().delete()
+        undo_bookings()
         places = {place.code: place for place in Place.objects.all()}
         for place in places.values():  # the horizon moved on since the city was made
             slots_regenerate(place=place)
