@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding lint clean stop-db
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login lint clean stop-db
 
 run: install
 	$(PY) -m config.devrun
@@ -42,6 +42,9 @@ stop-db: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+bench-login: install
+	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_login_throttle.py
 
 bench-reservations: install
 	$(PY) -m config.localdb exec -- $(PY) loadtests/bench_reservations.py

@@ -57,6 +57,37 @@ class TransitionNotAllowedError(BookingError):
     default_message = _("A notice cannot move from “%(from)s” to “%(to)s”.")
 
 
+class LoginFailedError(BookingError):
+    """A notice number and secret that do not open a notice; the same whether or not it exists."""
+
+    default_message = _("The notice number or the day of birth is not correct.")
+
+
+class NoticeNumberFormatError(BookingError):
+    default_message = _("Enter the notice number as printed on your notice: letters and digits, "
+                        "hyphens and spaces may be left out.")
+
+    def __init__(self, message=None):
+        super().__init__(message, field="notice_number")
+
+
+class NoticeLockedError(BookingError):
+    status_code = 403
+    default_message = _("This notice is locked after too many failed attempts. Please call us to unlock it.")
+
+
+class ClientRefusedError(BookingError):
+    """Too many failed logins from this client (or the city is under a spray of them): wait."""
+
+    status_code = 429
+    default_message = _("Too many failed attempts from this connection. Please wait a while and try again, "
+                        "or call us.")
+
+    def __init__(self, message=None, *, retry_after: int = 60):
+        self.retry_after = max(int(retry_after), 1)
+        super().__init__(message)
+
+
 class CalendarConflictError(BookingError, ConflictError):
     """A calendar change would leave bookings without a seat; lists the slots concerned."""
 

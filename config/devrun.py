@@ -23,8 +23,7 @@ def _manage(environment: dict, *args: str) -> None:
 
 
 def _banner(environment: dict) -> str:
-    bind = environment.get("MADOGUCHI_BIND", "0.0.0.0:8000")
-    port = bind.rsplit(":", 1)[-1]
+    port = served_port(environment)
     broker = environment.get("CELERY_BROKER_URL") or "filesystem transport under var/broker"
     database = environment["DATABASE_URL"].split("@")[-1]
     lines = [
@@ -43,8 +42,20 @@ def _banner(environment: dict) -> str:
     return "\n".join(lines)
 
 
+def served_port(environment: dict) -> str:
+    """The port `make run` serves on (MADOGUCHI_BIND, default 0.0.0.0:8000)."""
+    return environment.get("MADOGUCHI_BIND", "0.0.0.0:8000").rsplit(":", 1)[-1]
+
+
+def link_environment(environment: dict) -> dict:
+    """Absolute links in mails and consoles point where this run actually serves."""
+    environment.setdefault("MADOGUCHI_SITE_PORT", served_port(environment))
+    return environment
+
+
 def main() -> int:
     environment, embedded = database_environment()
+    link_environment(environment)
     environment.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     environment["PYTHONUNBUFFERED"] = "1"
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"

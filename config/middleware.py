@@ -126,5 +126,9 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, ApplicationError):
             return None
-        return render(request, "errors/application_error.html", {"error": exception},
-                      status=exception.status_code)
+        response = render(request, "errors/application_error.html", {"error": exception},
+                          status=exception.status_code)
+        retry_after = getattr(exception, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response

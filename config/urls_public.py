@@ -12,3 +12,8 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     *common,
 ]
+
+handler400 = "kernel.errorpages.bad_request"
+handler403 = "kernel.errorpages.permission_denied"
+handler404 = "kernel.errorpages.page_not_found"
+handler500 = "kernel.errorpages.server_error"

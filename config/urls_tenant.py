@@ -10,3 +10,8 @@ urlpatterns = [
     *common,
     path("", include("booking.web.urls")),
 ]
+
+handler400 = "kernel.errorpages.bad_request"
+handler403 = "kernel.errorpages.permission_denied"
+handler404 = "kernel.errorpages.page_not_found"
+handler500 = "kernel.errorpages.server_error"

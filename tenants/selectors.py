@@ -3,15 +3,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from kernel.sites import site_url
 from tenants.models import Municipality
-
-
-def site_url(host: str, path: str = "/") -> str:
-    port = str(settings.MADOGUCHI_SITE_PORT or "")
-    scheme = settings.MADOGUCHI_SITE_SCHEME
-    default_port = {"http": "80", "https": "443"}[scheme]
-    netloc = host if port in ("", default_port) else f"{host}:{port}"
-    return f"{scheme}://{netloc}{path}"
 
 
 def municipality_site_url(municipality: Municipality, path: str = "/") -> str:

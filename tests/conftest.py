@@ -1,8 +1,14 @@
 """Two municipalities built once per session, fixtures to act inside either, clients per site."""
 from __future__ import annotations
 
+import threading
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
 import pytest
-from django.db import connection
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.wsgi import get_wsgi_application
+from django.db import connection, connections
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -52,6 +58,38 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 512  # many clients connect at once in the concurrency tests
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _ClosingHandler(StaticFilesHandler):
+    """Each request thread closes its database connection when done."""
+
+    def __call__(self, environ, start_response):
+        try:
+            return super().__call__(environ, start_response)
+        finally:
+            connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def live_port(django_db_setup, django_db_blocker):
+    """The whole application on 127.0.0.1, against the test database, for the session."""
+    with django_db_blocker.unblock():
+        server = make_server("127.0.0.1", 0, _ClosingHandler(get_wsgi_application()),
+                             server_class=_ThreadingServer, handler_class=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield server.server_port
+        server.shutdown()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from booking.notice_numbers import MAX_LENGTH as NUMBER_MAX_LENGTH
+
 from .places import Place, Ward
 
 
@@ -21,7 +23,7 @@ class NoticeStatus(models.TextChoices):
 class Notice(models.Model):
     """The notice postcard; its number and the day of birth are the citizen's login (WEB-2)."""
 
-    number = models.CharField(_("notice number"), max_length=32, unique=True)
+    number = models.CharField(_("notice number"), max_length=NUMBER_MAX_LENGTH, unique=True)
     birth_day = models.PositiveSmallIntegerField(_("day of birth"))
     birth_month = models.PositiveSmallIntegerField(_("month of birth"), null=True, blank=True)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="notices")

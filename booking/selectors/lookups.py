@@ -5,7 +5,7 @@ import datetime as dt
 
 from booking.errors import DayClosedError, UnknownNoticeError
 from booking.models import Notice, Place, Slot
-from booking.services.notices import normalise_notice_number
+from booking.notice_numbers import normalise_notice_number
 
 
 def notice_by_number(number: str) -> Notice:

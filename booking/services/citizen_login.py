@@ -1,150 +1,263 @@
 """Citizens log in with the notice number and their day of birth (WEB-2), behind brute-force guards (WEB-11).
 
-* A wrong pair gets the same generic error whether or not the number exists.
-* Failures are counted per normalised number typed; after the city's limit (default 3) the number
-  locks: even the right day is refused and the citizen is asked to call. Locks lapse after the
-  city's lock period (0: only staff or operators unlock) and every lock and unlock is logged with
-  its source.
-* Failures are also counted per client address: a client that fails often is slowed, then
-  refused until its window ends.
+A birth day has 31 values, so the guards are what makes this login safe. Each is a counter in
+the city's schema that every web process sees, counted by one SQL statement and decided on the
+counted value, never read first and written later:
+
+* **Per notice number** (as typed, normalised, whether or not such a notice exists, so locking
+  tells nothing about which numbers are real). An attempt first reserves its place with one
+  conditional upsert on the number's guard row, inside the transaction that then compares the
+  secret; the row stays locked until that transaction ends, so parallel attempts queue up and at
+  most the city's limit of wrong secrets is ever compared. The attempt that reaches the limit
+  locks the number; nothing is accepted on a locked number, not even the right day. A lock lapses
+  after the city's lock period (0: only staff or operators unlock), and a lapsed lock counts
+  afresh. A successful login clears the count.
+* **Per client** (an address or a caller's number, kept as a keyed hash): a client that fails
+  often gets one attempt per interval, then is refused until its window ends. An attempt is
+  counted before it is evaluated and given back when it succeeds, so parallel attempts cannot
+  slip past the limit either.
+* **Per city and minute**, across all clients: above the limit a logged event shows a spray of
+  guesses spread over many addresses, and clients that already failed in this window wait for
+  the next minute; clients with a clean record still log in.
+
+Refusals cost the server one statement and no sleep: the caller answers with 429 and Retry-After.
 """
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import hmac
+import ipaddress
 import logging
-import time
+import math
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from booking.clock import current_municipality
-from booking.errors import BookingError
-from booking.models import ClientLoginGuard, LoginLockEvent, Notice, NoticeLoginGuard
+from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
+from booking.models import Channel, ClientLoginGuard, LoginFailureMinute, LoginLockEvent, Notice, NoticeLoginGuard
+from booking.notice_numbers import normalise_notice_number, notice_number_well_formed
 from booking.services.audit import Actor, audit_record
-from booking.services.notices import normalise_notice_number
-from config.errors import ApplicationError
-from tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
 
-class LoginFailedError(BookingError):
-    default_message = _("The notice number or the date of birth is not correct.")
+@dataclass(frozen=True)
+class ClientLimits:
+    """The per-client and per-city limits (settings `BOOKING_CLIENT_*`, `BOOKING_CITY_*`)."""
+
+    window: dt.timedelta
+    slow_after: int
+    slow_interval: dt.timedelta
+    refuse_after: int
+    city_failures_per_minute: int
+
+    @classmethod
+    def from_settings(cls) -> ClientLimits:
+        return cls(
+            window=dt.timedelta(minutes=settings.BOOKING_CLIENT_WINDOW_MINUTES),
+            slow_after=settings.BOOKING_CLIENT_SLOW_AFTER,
+            slow_interval=dt.timedelta(seconds=settings.BOOKING_CLIENT_SLOW_INTERVAL_SECONDS),
+            refuse_after=settings.BOOKING_CLIENT_REFUSE_AFTER,
+            city_failures_per_minute=settings.BOOKING_CITY_FAILURES_PER_MINUTE,
+        )
 
 
-class NoticeLockedError(BookingError):
-    status_code = 403
-    default_message = _("This notice is locked after too many failed attempts. Please call us to unlock it.")
+def client_key(client: str) -> str:
+    """The keyed hash a client is counted under; the address itself is never stored here."""
+    return hmac.new(settings.SECRET_KEY.encode(), client.encode("utf-8", "surrogatepass"),
+                    hashlib.sha256).hexdigest()
 
 
-class ClientRefusedError(ApplicationError):
-    status_code = 429
-    default_message = _("Too many failed attempts from this connection. Please wait a while and try again.")
-
-
-def _address_key(address: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-
-
-def _secret_matches(notice: Notice, day: int, month: int | None) -> bool:
-    if notice.birth_day != day:
+def _secret_matches(notice: Notice, day: int | None, month: int | None) -> bool:
+    if day is None or notice.birth_day != day:
         return False
-    if current_municipality().login_secret == Municipality.LoginSecret.MONTH_DAY:
+    if current_municipality().login_secret == "month_day":
         return notice.birth_month is not None and notice.birth_month == month
     return True
 
 
-def _lock_is_active(guard: NoticeLoginGuard | None, now: dt.datetime) -> bool:
-    if guard is None or guard.locked_at is None:
-        return False
-    hours = current_municipality().login_lock_hours
-    return hours == 0 or now < guard.locked_at + dt.timedelta(hours=hours)
+def _minute(now: dt.datetime) -> dt.datetime:
+    return now.replace(second=0, microsecond=0)
 
 
-def _client_guard(address: str, now: dt.datetime) -> ClientLoginGuard:
-    window = dt.timedelta(minutes=settings.BOOKING_CLIENT_WINDOW_MINUTES)
-    guard, _created = ClientLoginGuard.objects.get_or_create(
-        address_key=_address_key(address), defaults={"window_started_at": now})
-    if now - guard.window_started_at > window:
-        guard.failures, guard.window_started_at = 0, now
-        guard.save(update_fields=["failures", "window_started_at"])
-    return guard
-
-
-def citizen_authenticate(*, number: str, day: int | None, month: int | None = None, address: str) -> Notice:
+def citizen_authenticate(*, number: str, day: int | None, month: int | None = None, client: str,
+                         channel: str = Channel.WEB) -> Notice:
     """The notice for this number and secret, or a login error; counts and locks on failure.
 
-    A successful login is recorded in the audit trail (SEC-9: who looked at which booking).
+    `client` names who is asking: the web's client address or the IVR caller's number. A
+    successful login is recorded in the audit trail (SEC-9: who looked at which booking).
+    Raises NoticeNumberFormatError, ClientRefusedError, NoticeLockedError or LoginFailedError.
     """
     now = timezone.now()
     normalised = normalise_notice_number(number)
-    client = _client_guard(address, now)
-    if client.failures >= settings.BOOKING_CLIENT_REFUSE_AFTER:
-        raise ClientRefusedError()
-    if client.failures >= settings.BOOKING_CLIENT_SLOW_AFTER:
-        time.sleep(settings.BOOKING_CLIENT_SLOWDOWN_SECONDS)
-
-    guard = NoticeLoginGuard.objects.filter(number=normalised).first()
-    if normalised and _lock_is_active(guard, now):
-        _count_client_failure(client, address)
-        raise NoticeLockedError()
-    notice = Notice.objects.filter(number=normalised).first() if normalised else None
-    if notice is not None and day is not None and _secret_matches(notice, day, month):
-        if guard is not None and (guard.failures or guard.locked_at):
-            NoticeLoginGuard.objects.filter(pk=guard.pk).update(failures=0, locked_at=None)
-        audit_record(actor=Actor.citizen(notice=notice), action="notice.login", notice=notice)
+    if not notice_number_well_formed(normalised):
+        raise NoticeNumberFormatError()
+    limits = ClientLimits.from_settings()
+    key = client_key(client)
+    _client_admit(key, now, limits)
+    notice, outcome = _notice_attempt(normalised, day, month, client, channel, now)
+    if outcome == _Outcome.ACCEPTED:
+        _client_refund(key)
         return notice
-    _count_client_failure(client, address)
-    if normalised and _count_notice_failure(normalised, address, now):
-        raise NoticeLockedError()
-    raise LoginFailedError()
+    _city_failure_count(now, limits, client)
+    if outcome == _Outcome.FAILED:
+        raise LoginFailedError()
+    raise NoticeLockedError()
 
 
-def _count_client_failure(client: ClientLoginGuard, address: str) -> None:
-    ClientLoginGuard.objects.filter(pk=client.pk).update(failures=F("failures") + 1)
-    if client.failures + 1 == settings.BOOKING_CLIENT_REFUSE_AFTER:
-        LoginLockEvent.objects.create(event=LoginLockEvent.Event.CLIENT_REFUSED, source_address=address)
-        logger.warning("citizen login: a client was refused after %s failures", client.failures + 1)
+# --- per client ------------------------------------------------------------------------------
+_CLIENT_ADMIT = """
+INSERT INTO {table} AS g (address_key, failures, window_started_at, last_attempt_at)
+VALUES (%(key)s, 1, %(now)s, %(now)s)
+ON CONFLICT (address_key) DO UPDATE SET
+    failures = CASE WHEN g.window_started_at <= %(window_start)s THEN 1 ELSE g.failures + 1 END,
+    window_started_at = CASE WHEN g.window_started_at <= %(window_start)s THEN %(now)s
+                             ELSE g.window_started_at END,
+    last_attempt_at = %(now)s
+WHERE g.window_started_at <= %(window_start)s
+   OR ((g.failures < %(slow_after)s
+        OR (g.failures < %(refuse_after)s AND g.last_attempt_at <= %(slow_cutoff)s))
+       AND (g.failures = 0
+            OR COALESCE((SELECT m.failures FROM {minutes} m WHERE m.minute = %(minute)s), 0)
+               < %(city_limit)s))
+RETURNING g.failures
+"""
 
 
-def _count_notice_failure(number: str, address: str, now: dt.datetime) -> bool:
-    """Count one failure for `number`; lock it when the limit is reached. True when now locked."""
-    limit = current_municipality().login_failure_limit
+def _client_admit(key: str, now: dt.datetime, limits: ClientLimits) -> None:
+    """Count this attempt against the client, or refuse it (ClientRefusedError with Retry-After)."""
+    sql = _CLIENT_ADMIT.format(table=ClientLoginGuard._meta.db_table, minutes=LoginFailureMinute._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {
+            "key": key, "now": now, "window_start": now - limits.window, "slow_after": limits.slow_after,
+            "refuse_after": limits.refuse_after, "slow_cutoff": now - limits.slow_interval,
+            "minute": _minute(now), "city_limit": limits.city_failures_per_minute,
+        })
+        admitted = cursor.fetchone()
+    if admitted is None:
+        raise ClientRefusedError(retry_after=_client_retry_after(key, now, limits))
+
+
+def _client_retry_after(key: str, now: dt.datetime, limits: ClientLimits) -> int:
+    guard = ClientLoginGuard.objects.filter(address_key=key).values("failures", "window_started_at",
+                                                                     "last_attempt_at").first()
+    if guard is None:
+        return 1
+    window_ends = guard["window_started_at"] + limits.window
+    if guard["failures"] >= limits.refuse_after:
+        waits = window_ends
+    elif guard["failures"] >= limits.slow_after and guard["last_attempt_at"] + limits.slow_interval > now:
+        waits = guard["last_attempt_at"] + limits.slow_interval
+    else:  # the city is under a spray of failures: wait for the next minute
+        waits = _minute(now) + dt.timedelta(minutes=1)
+    return max(1, math.ceil((min(waits, window_ends) - now).total_seconds()))
+
+
+def _client_refund(key: str) -> None:
+    """A successful attempt gives its count back (but never clears earlier failures)."""
+    ClientLoginGuard.objects.filter(address_key=key, failures__gt=0).update(failures=F("failures") - 1)
+
+
+# --- per city and minute -----------------------------------------------------------------------
+_CITY_FAILURE = """
+INSERT INTO {table} AS m (minute, failures) VALUES (%(minute)s, 1)
+ON CONFLICT (minute) DO UPDATE SET failures = m.failures + 1
+RETURNING m.failures
+"""
+
+
+def _city_failure_count(now: dt.datetime, limits: ClientLimits, client: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_CITY_FAILURE.format(table=LoginFailureMinute._meta.db_table), {"minute": _minute(now)})
+        (failures,) = cursor.fetchone()
+    if failures == limits.city_failures_per_minute:  # exactly once per minute
+        LoginLockEvent.objects.create(event=LoginLockEvent.Event.SPRAY, source_address=_ip_or_none(client))
+        logger.warning("citizen login: %s failed logins in one minute in %s (spray across clients)",
+                       failures, connection.schema_name)
+
+
+# --- per notice number -------------------------------------------------------------------------
+_NOTICE_ADMIT = """
+INSERT INTO {table} AS g (number, failures, last_failure_at, locked_at)
+VALUES (%(number)s, 1, NULL, NULL)
+ON CONFLICT (number) DO UPDATE SET
+    failures = CASE WHEN {lapsed} THEN 1 ELSE g.failures + 1 END,
+    locked_at = CASE WHEN {lapsed} THEN NULL ELSE g.locked_at END
+WHERE {lapsed} OR (g.locked_at IS NULL AND g.failures < %(limit)s)
+RETURNING g.failures
+"""
+_LAPSED = "(g.locked_at IS NOT NULL AND %(lapses)s AND g.locked_at <= %(lapse_cutoff)s)"
+
+
+class _Outcome(enum.Enum):
+    ACCEPTED = "accepted"
+    FAILED = "failed"            # a wrong secret (or an unknown number), counted
+    LOCKED_NOW = "locked_now"    # the failure that reached the limit
+    LOCKED = "locked"            # refused before comparing anything
+
+
+def _notice_attempt(number: str, day: int | None, month: int | None, client: str, channel: str,
+                    now: dt.datetime) -> tuple[Notice | None, _Outcome]:
+    municipality = current_municipality()
+    limit = max(municipality.login_failure_limit, 1)
+    hours = municipality.login_lock_hours
+    sql = _NOTICE_ADMIT.format(table=NoticeLoginGuard._meta.db_table, lapsed=_LAPSED)
     with transaction.atomic():
-        guard, _created = NoticeLoginGuard.objects.select_for_update().get_or_create(number=number)
-        if guard.locked_at is not None and not _lock_is_active(guard, now):
-            guard.failures, guard.locked_at = 0, None  # an old lock lapsed: count afresh
-        guard.failures += 1
-        guard.last_failure_at = now
-        locked_now = guard.failures >= limit and guard.locked_at is None
-        if locked_now:
-            guard.locked_at = now
-            LoginLockEvent.objects.create(event=LoginLockEvent.Event.LOCKED, number=number, source_address=address)
-        guard.save()
-    return locked_now
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"number": number, "limit": limit, "lapses": hours > 0,
+                                 "lapse_cutoff": now - dt.timedelta(hours=hours)})
+            reserved = cursor.fetchone()
+        if reserved is None:  # locked, or the last allowed attempts are still being compared
+            return None, _Outcome.LOCKED
+        (attempt,) = reserved
+        notice = Notice.objects.filter(number=number).first()
+        if notice is not None and _secret_matches(notice, day, month):
+            NoticeLoginGuard.objects.filter(number=number).update(failures=0, locked_at=None)
+            audit_record(actor=Actor.citizen(channel=channel, notice=notice), action="notice.login", notice=notice)
+            return notice, _Outcome.ACCEPTED
+        if attempt < limit:
+            NoticeLoginGuard.objects.filter(number=number).update(last_failure_at=now)
+            return None, _Outcome.FAILED
+        NoticeLoginGuard.objects.filter(number=number).update(last_failure_at=now, locked_at=now)
+        LoginLockEvent.objects.create(event=LoginLockEvent.Event.LOCKED, number=number,
+                                      source_address=_ip_or_none(client))
+        logger.info("citizen login: a notice number was locked after %s failures", attempt)
+        return None, _Outcome.LOCKED_NOW
 
 
-def notice_login_unlock(*, number: str, actor_label: str, address: str | None = None) -> bool:
+def _ip_or_none(client: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(client))
+    except ValueError:
+        return None
+
+
+def notice_login_unlock(*, number: str, actor: Actor, client: str | None = None) -> bool:
     """Staff or an operator unlocks a notice number (after checking the caller). True if it was locked."""
     normalised = normalise_notice_number(number)
+    if not notice_number_well_formed(normalised):
+        return False
     with transaction.atomic():
         updated = NoticeLoginGuard.objects.filter(number=normalised).exclude(locked_at=None).update(
             failures=0, locked_at=None)
         if updated:
             LoginLockEvent.objects.create(event=LoginLockEvent.Event.UNLOCKED, number=normalised,
-                                          source_address=address, actor_label=actor_label)
+                                          source_address=_ip_or_none(client or ""), actor_label=actor.label[:150])
+            notice = Notice.objects.filter(number=normalised).first()
+            audit_record(actor=actor, action="notice.unlock", notice=notice, changes={"number": normalised})
     return bool(updated)
 
 
-def client_address(request) -> str:
-    """The client's address, trusting X-Forwarded-For only for the configured number of proxies."""
-    hops = settings.BOOKING_TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "0.0.0.0")
+def notice_login_locked(number: str) -> bool:
+    """Whether this number is locked now (for the staff console and the operator console)."""
+    guard = NoticeLoginGuard.objects.filter(number=normalise_notice_number(number)).first()
+    if guard is None or guard.locked_at is None:
+        return False
+    hours = current_municipality().login_lock_hours
+    return hours == 0 or timezone.now() < guard.locked_at + dt.timedelta(hours=hours)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.errors import BookingError
 from booking.models import AuditEntry, Notice, Place, Ward
+from booking.notice_numbers import normalise_notice_number
 from booking.services.audit import Actor
-from booking.services.notices import _notice_errors, default_place_for, normalise_notice_number
+from booking.services.notices import _notice_errors, default_place_for
 
 MAX_ROWS = 50_000
 HEADER_ALIASES = {

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.clock import current_municipality
 from booking.errors import BookingError, TransitionNotAllowedError
 from booking.models import Notice, NoticeStatus, Place, ReservationStatus, Ward
+from booking.notice_numbers import normalise_notice_number, notice_number_matches
 from booking.services.audit import Actor, audit_record
 
 S = NoticeStatus
@@ -24,16 +23,11 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.HANDED_OVER: set(),
     S.CANCELLED: set(),
 }
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－_]")
-
-
-def normalise_notice_number(raw: str) -> str:
-    """Full-width to half-width, separators and spaces dropped, letters upper-cased (WEB-2)."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
 
 
 def notice_number_is_valid(number: str) -> bool:
-    return bool(re.fullmatch(current_municipality().notice_number_pattern, number))
+    """Whether a normalised number has the form the current city uses."""
+    return notice_number_matches(number, current_municipality().notice_number_pattern)
 
 
 def default_place_for(ward: Ward) -> Place | None:

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.errors import NoticeNumberFormatError
+from booking.notice_numbers import MAX_INPUT_LENGTH, normalise_notice_number, notice_number_well_formed
+
 
 class CitizenLoginForm(forms.Form):
     notice_number = forms.CharField(
-        label=_("Notice number"), max_length=40,
+        label=_("Notice number"), max_length=MAX_INPUT_LENGTH,
         help_text=_("The number printed on your notice postcard (交付通知書), e.g. AB1-234567."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
@@ -27,6 +30,13 @@ class CitizenLoginForm(forms.Form):
             self.fields["birth_day"].help_text = ""
         else:
             del self.fields["birth_month"]
+
+    def clean_notice_number(self) -> str:
+        """Refuse what can never be a notice number here, with a clear word (no lookup, no count)."""
+        number = self.cleaned_data["notice_number"]
+        if not notice_number_well_formed(normalise_notice_number(number)):
+            raise forms.ValidationError(NoticeNumberFormatError.default_message, code="format")
+        return number
 
 
 class ConfirmForm(forms.Form):

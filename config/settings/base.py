@@ -9,7 +9,8 @@ VAR_DIR = Path(environ.Env().str("MADOGUCHI_VAR_DIR", default=str(BASE_DIR / "va
 env = environ.Env()
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-local-key-change-me-in-production-0123456789")
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Off unless a developer asks for Django's debug pages (they list settings and the URLconf).
+DEBUG = env.bool("MADOGUCHI_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 
 # --- Tenancy -------------------------------------------------------------------------------
@@ -118,6 +119,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kernel.errorpages.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -180,13 +182,17 @@ MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=False)
 MADOGUCHI_SITE_SCHEME = env.str("MADOGUCHI_SITE_SCHEME", default="http")
 MADOGUCHI_SITE_PORT = env.str("MADOGUCHI_SITE_PORT", default="8000")
 
-# Citizen login throttling per client address (WEB-11): within the window, clients are slowed
-# after SLOW_AFTER failures and refused after REFUSE_AFTER.
+# Citizen login throttling (WEB-11). Per client (address or caller's number) within a window:
+# after SLOW_AFTER failures one attempt per SLOW_INTERVAL, after REFUSE_AFTER none until the window
+# ends. Per city, across all clients: above CITY_FAILURES_PER_MINUTE an event is logged and clients
+# that already failed wait for the next minute. Refusals answer at once with 429 and Retry-After.
 BOOKING_CLIENT_WINDOW_MINUTES = env.int("BOOKING_CLIENT_WINDOW_MINUTES", default=15)
 BOOKING_CLIENT_SLOW_AFTER = env.int("BOOKING_CLIENT_SLOW_AFTER", default=10)
+BOOKING_CLIENT_SLOW_INTERVAL_SECONDS = env.int("BOOKING_CLIENT_SLOW_INTERVAL_SECONDS", default=5)
 BOOKING_CLIENT_REFUSE_AFTER = env.int("BOOKING_CLIENT_REFUSE_AFTER", default=30)
-BOOKING_CLIENT_SLOWDOWN_SECONDS = env.float("BOOKING_CLIENT_SLOWDOWN_SECONDS", default=1.5)
-BOOKING_TRUSTED_PROXY_COUNT = env.int("BOOKING_TRUSTED_PROXY_COUNT", default=0)
+BOOKING_CITY_FAILURES_PER_MINUTE = env.int("BOOKING_CITY_FAILURES_PER_MINUTE", default=120)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the load balancer's).
+MADOGUCHI_TRUSTED_PROXIES = env.list("MADOGUCHI_TRUSTED_PROXIES", default=[])
 BOOKING_CITIZEN_SESSION_SECONDS = env.int("BOOKING_CITIZEN_SESSION_SECONDS", default=30 * 60)
 
 LOGGING = {

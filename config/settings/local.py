@@ -2,5 +2,6 @@
 from .base import *  # noqa: F401,F403
 from .base import env
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# `make run` serves the product as users see it: DEBUG only with MADOGUCHI_DEBUG=1.
+DEBUG = env.bool("MADOGUCHI_DEBUG", default=False)
 MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=True)

@@ -11,4 +11,3 @@ MADOGUCHI_TEST_ARTIFACTS = BASE_DIR / "test-artifacts"
 # Tests never share a queue with a worker of `make run` on the same machine.
 CELERY_BROKER_FOLDER = VAR_DIR / "test-broker"
 CELERY_TASK_DEFAULT_QUEUE = "madoguchi-test"
-BOOKING_CLIENT_SLOWDOWN_SECONDS = 0.01

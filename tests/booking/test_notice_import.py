@@ -6,9 +6,10 @@ import pytest
 
 from booking.errors import BookingError
 from booking.models import AuditEntry, Notice, Place
+from booking.notice_numbers import normalise_notice_number
 from booking.services.audit import Actor
 from booking.services.notice_import import NoticeImportError, notices_import_csv
-from booking.services.notices import normalise_notice_number, notice_create
+from booking.services.notices import notice_create
 
 pytestmark = pytest.mark.django_db
 STAFF = Actor(kind="user", channel="staff", label="importer")

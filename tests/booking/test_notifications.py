@@ -119,3 +119,17 @@ def test_a_reminder_queued_before_a_cancellation_is_not_sent(kita, django_captur
     mail.outbox.clear()
     assert reservation_mail_send(reservation_id=reservation.pk, event="reminder", key=key) is False
     assert mail.outbox == [] and Slot.objects.get(pk=reservation.slot_id).booked == 0
+
+
+def test_mails_link_to_the_port_the_site_is_served_on(in_city_a, settings):
+    from booking.mails import build_reservation_mail
+    from booking.models import Place
+    from booking.services.audit import Actor
+    from booking.services.reservations import reservation_create
+    from tests.booking_factories import NoticeFactory, make_slot, open_weekday
+
+    settings.MADOGUCHI_SITE_PORT = "8123"
+    notice = NoticeFactory()
+    booking = reservation_create(notice=notice, slot=make_slot(Place.objects.get(code="kita"), open_weekday()),
+                                 channel="web", actor=Actor.citizen(notice=notice), email="taro@example.jp")
+    assert "http://alpha.localhost:8123/" in build_reservation_mail(booking, "created").body

@@ -11,6 +11,7 @@ from django_tenants.utils import tenant_context
 
 from booking.clock import local
 from booking.models import AuditEntry, LoginLockEvent, NoticeStatus, Place, Reservation, ReservationStatus, Slot
+from booking.services.audit import Actor
 from booking.services.citizen_login import notice_login_unlock
 from tests.booking_factories import NoticeFactory, make_slot, open_weekday
 
@@ -71,7 +72,7 @@ def test_three_failures_lock_the_notice_even_for_the_right_day(client_a, notice,
     assert log_in(client_a, day="7").status_code == 403  # the right day no longer opens it
     event = LoginLockEvent.objects.get(event="locked", number="AB1234567")
     assert event.source_address == "127.0.0.1"
-    assert notice_login_unlock(number="AB1-234567", actor_label="operator test")
+    assert notice_login_unlock(number="AB1-234567", actor=Actor.system("operator test"))
     assert log_in(client_a).status_code == 302
     assert LoginLockEvent.objects.filter(event="unlocked", actor_label="operator test").exists()
 
@@ -81,13 +82,27 @@ def test_unknown_numbers_lock_the_same_way(client_a, in_city_a):
     assert [r.status_code for r in responses] == [200, 200, 403]
 
 
-def test_a_client_trying_many_notices_is_slowed_then_refused(in_city_a, settings):
+def test_a_client_trying_many_notices_is_slowed_then_refused_at_once(in_city_a, settings):
     settings.BOOKING_CLIENT_SLOW_AFTER, settings.BOOKING_CLIENT_REFUSE_AFTER = 3, 5
     client = Client(HTTP_HOST="alpha.localhost", REMOTE_ADDR="203.0.113.9")
-    codes = [log_in(client, number=f"XX{n}-000000", day="1").status_code for n in range(6)]
-    assert codes[:5] == [200] * 5 and codes[5] == 429
+    codes = [log_in(client, number=f"XX{n}-000000", day="1").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = log_in(client, number="XX9-000000", day="1")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == settings.BOOKING_CLIENT_SLOW_INTERVAL_SECONDS
+    html = page(refused)
+    assert "0120-111-111" in html and 'role="alert"' in html
     other = Client(HTTP_HOST="alpha.localhost", REMOTE_ADDR="203.0.113.10")
     assert log_in(other, number="XX9-000000", day="1").status_code == 200  # only that client
+
+
+def test_a_malformed_number_gets_a_field_error_and_counts_nothing(client_a, notice):
+    from booking.models import ClientLoginGuard, NoticeLoginGuard
+
+    for typed in ("A" * 40, "ﷺﷺﷺ", "AB1/234567"):
+        response = log_in(client_a, number=typed)
+        assert response.status_code == 200
+        assert 'aria-invalid="true"' in page(response) and "id_notice_number" in page(response)
+    assert not NoticeLoginGuard.objects.exists() and not ClientLoginGuard.objects.exists()
 
 
 def test_full_booking_flow_with_mail(client_a, notice, slots, django_capture_on_commit_callbacks):

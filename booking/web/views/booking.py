@@ -127,6 +127,9 @@ def day(request, place_code, date):
         chosen = dt.date.fromisoformat(date)
     except ValueError:
         raise Http404 from None
+    first, last = _month_bounds()
+    if not first <= chosen < (last + dt.timedelta(days=32)).replace(day=1):
+        raise Http404  # only the months the calendar shows have days to see
     slots = place_day(place=place, day=chosen)
     return render(request, "booking/web/day.html", {
         "place": place,

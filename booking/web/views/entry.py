@@ -8,16 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
 from booking.models import Place
-from booking.services.citizen_login import (
-    ClientRefusedError,
-    LoginFailedError,
-    NoticeLockedError,
-    citizen_authenticate,
-    client_address,
-)
+from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import NOTICE_KEY, citizen_log_in, citizen_log_out
+from kernel.network import client_address
 from tenants.models import Municipality
 
 
@@ -52,17 +48,19 @@ def log_in(request):
     try:
         notice = citizen_authenticate(
             number=form.cleaned_data["notice_number"], day=form.cleaned_data["birth_day"],
-            month=form.cleaned_data.get("birth_month"), address=client_address(request),
+            month=form.cleaned_data.get("birth_month"), client=client_address(request),
         )
-    except NoticeLockedError as error:
-        form.add_error(None, error.message)
-        return home(request, form=form, status=403)
+    except NoticeNumberFormatError as error:
+        form.add_error("notice_number", error.message)
+        return home(request, form=form)
     except ClientRefusedError as error:
         form.add_error(None, error.message)
-        return home(request, form=form, status=429)
-    except LoginFailedError as error:
+        response = home(request, form=form, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    except (NoticeLockedError, LoginFailedError) as error:
         form.add_error(None, error.message)
-        return home(request, form=form)
+        return home(request, form=form, status=error.status_code if error.status_code != 400 else 200)
     citizen_log_in(request, notice)
     return redirect("citizen:booking")
 
