@@ -95,7 +95,8 @@ class Place(models.Model):
     def guidance_in(self, language: str | None = None) -> PlaceGuidance:
         """Guidance in `language`, falling back field by field to Japanese where the city wrote none."""
         def text(key: str) -> LocalizedText:
-            values = {code: (entry or {}).get(key, "") for code, entry in self.guidance.items()}
+            values = {code: entry.get(key, "") for code, entry in (self.guidance or {}).items()
+                      if isinstance(entry, dict)}
             return TranslatedText(values).resolve(language)
 
         return PlaceGuidance(**{key: text(key) for key in GUIDANCE_KEYS})
