@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
 
 from booking.models import AuditEntry, MailReceipt, Notice, Place, Reservation, Slot, Ward
 from booking.web.session import UNTIL_KEY
@@ -85,6 +86,16 @@ def log_in(page, base, number=NUMBER):
 
 def first_free_day(page):
     return page.locator("td.day--available a, td.day--few a").first
+
+
+def to_first_free_slot(page) -> tuple[str, str]:
+    """From the calendar to the confirmation of the first free time; the day's and the confirmation's URL."""
+    first_free_day(page).click()
+    page.wait_for_url(re.compile(r"/booking/places/kita/\d{4}-\d\d-\d\d/$"))
+    day_url = page.url
+    page.locator("a.slot-button").first.click()
+    page.wait_for_url(re.compile(r"/booking/slots/\d+/$"))
+    return day_url, page.url
 
 
 def tab_to(page, selector: str, limit: int = 120):
@@ -168,8 +179,7 @@ def test_focus_is_visible_at_3_to_1_on_every_focusable_element(browser, live_por
             log_in(page, base)
             page.goto(f"{base}/booking/places/kita/")
             if where == "confirmation":
-                first_free_day(page).click()
-                page.locator("a.slot-button").first.click()
+                to_first_free_slot(page)
         else:
             page.goto(f"{base}/")
         seen, weak = 0, []
@@ -198,22 +208,21 @@ def test_the_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(brow
     try:
         page.goto(f"{base}/")
         page.click("form[action='/login/'] button[type=submit]")  # nothing entered
-        assert page.evaluate("document.activeElement.id") == "error-summary"
-        assert page.title().startswith("エラー: ")
+        expect(page.locator("#error-summary")).to_be_focused()
+        expect(page).to_have_title(re.compile(r"^エラー: "))
         page.get_by_role("link", name=re.compile("誕生日")).click()
-        assert page.evaluate("document.activeElement.id") == "id_birth_day"
+        expect(page.locator("#id_birth_day")).to_be_focused()
         log_in(page, base)
         page.goto(f"{base}/booking/places/kita/")
-        first_free_day(page).click()
-        page.locator("a.slot-button").first.click()
+        to_first_free_slot(page)
         page.fill("#id_email", "not an address")
         page.get_by_role("button", name="この日時で予約する").click()
         summary = page.get_by_role("alert")
-        assert page.evaluate("document.activeElement.id") == "error-summary"
+        expect(summary).to_be_focused()
         assert summary.get_by_role("heading").inner_text() == "入力内容を確認してください"
-        assert page.title().startswith("エラー: 予約内容の確認")
+        expect(page).to_have_title(re.compile(r"^エラー: 予約内容の確認"))
         summary.get_by_role("link").click()
-        assert page.evaluate("document.activeElement.id") == "id_email"
+        expect(page.locator("#id_email")).to_be_focused()
         assert page.input_value("#id_email") == "not an address"
     finally:
         context.close()
@@ -291,10 +300,7 @@ def test_320_px_wide_with_text_spacing_nothing_scrolls_sideways_or_overlaps(brow
         pages["booking"] = page.url
         page.goto(f"{base}/booking/places/kita/")
         pages["calendar"] = page.url
-        first_free_day(page).click()
-        pages["day"] = page.url
-        page.locator("a.slot-button").first.click()
-        pages["confirmation"] = page.url
+        pages["day"], pages["confirmation"] = to_first_free_slot(page)
         for name, url in pages.items():
             page.goto(url)
             for spacing in (False, True):
@@ -316,8 +322,7 @@ def test_the_session_warns_before_it_ends_extends_in_place_and_keeps_what_was_ty
         log_in(page, base)
         page.clock.install()
         page.goto(f"{base}/booking/places/kita/")
-        first_free_day(page).click()
-        page.locator("a.slot-button").first.click()
+        to_first_free_slot(page)
         confirm_url = page.url
         page.fill("#id_email", "typed@example.jp")
         page.focus("#id_email")
@@ -327,11 +332,11 @@ def test_the_session_warns_before_it_ends_extends_in_place_and_keeps_what_was_ty
         page.clock.fast_forward("28:30")
         dialog.wait_for(state="visible")
         assert dialog.get_by_role("heading").inner_text() == "まもなくログインが終了します"
-        assert page.evaluate("document.activeElement.textContent") == "ログインを延長する"
+        expect(dialog.get_by_role("button", name="ログインを延長する")).to_be_focused()
         page.screenshot(path=artifacts / "a11y-session-warning.png")
         page.keyboard.press("Enter")
         dialog.wait_for(state="hidden")
-        assert page.evaluate("document.activeElement.id") == "id_email"  # back where the citizen was
+        expect(page.locator("#id_email")).to_be_focused()  # back where the citizen was
         assert page.input_value("#id_email") == "typed@example.jp"  # nothing lost
         with django_db_blocker.unblock():
             key = next(c["value"] for c in context.cookies() if c["name"] == "sessionid")
@@ -339,8 +344,7 @@ def test_the_session_warns_before_it_ends_extends_in_place_and_keeps_what_was_ty
 
         set_session_end(context, django_db_blocker, -1)  # then the citizen was away
         page.clock.fast_forward("29:00")
-        dialog.wait_for(state="visible")
-        assert dialog.get_by_role("heading").inner_text() == "ログインが終了しました"
+        expect(dialog.get_by_role("heading")).to_have_text("ログインが終了しました")
         dialog.get_by_role("button", name="閉じる").click()
         page.get_by_role("button", name="この日時で予約する").click()
         page.wait_for_url(f"{base}/")
@@ -380,10 +384,7 @@ def test_axe_core_finds_nothing_on_the_citizen_pages(browser, live_port, city, l
         urls.append(page.url)
         page.goto(f"{base}/booking/places/kita/")
         urls.append(page.url)
-        first_free_day(page).click()
-        urls.append(page.url)
-        page.locator("a.slot-button").first.click()
-        urls.append(page.url)
+        urls += to_first_free_slot(page)
         found = {}
         for url in urls:
             page.goto(url)
