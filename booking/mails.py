@@ -17,12 +17,12 @@ def booking_calendar_file(reservation: Reservation, language: str, cancelled: bo
     place = reservation.slot.place
     with translation.override(language):
         summary = _("My Number Card pickup (%(city)s)") % {"city": municipality.display_name(language)}
-        guidance = place.guidance_for(language)
-        description = "\n".join(filter(None, [
+        bring = [item.text for item in place.guidance_in(language).bring_items]
+        description = "\n".join([
             _("Booking code: %(code)s") % {"code": reservation.code},
-            _("Bring your notice postcard and your identity documents."),
-            guidance.get("bring", ""),
-        ]))
+            _("Please bring: %(items)s") % {"items": "; ".join(bring)} if bring
+            else _("Bring your notice postcard and your identity documents."),
+        ])
     domain = municipality.get_primary_domain()
     return booking_ics(
         uid=f"{reservation.code}@{domain.domain if domain else municipality.schema_name}",
@@ -44,7 +44,7 @@ def build_reservation_mail(reservation: Reservation, event: str):
         "when": slot_label(reservation.slot.starts_at, reservation.slot.ends_at, language),
         "place": place.display_name(language),
         "address": place.address,
-        "guidance": place.guidance_for(language),
+        "guidance": place.guidance_in(language),
         "site_url": municipality_site_url(municipality),
     }
     message = render_templated_mail(to=[reservation.email], template=f"booking/mail/{event}", context=context,

@@ -10,9 +10,11 @@ def municipality(request):
     language = translation.get_language()
     if tenant is not None and tenant.kind == Municipality.Kind.CITY:
         codes = tenant.languages()
+        name = tenant.localized_name(language)
         return {
             "municipality": tenant,
-            "site_name": tenant.display_name(language),
+            "site_name": name.text,
+            "site_name_text": name,  # marked lang="ja" in the page where the city has no name in `language`
             "language_choices": [(code, language_name(code)) for code in codes],
         }
     return {

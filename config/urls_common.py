@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("branding.css", views.branding_stylesheet, name="branding_css"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,10 +1,11 @@
-"""Small views every site has: health, branding stylesheet, the local outbox."""
+"""Small views every site has: health, branding stylesheet, favicon, the local outbox."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,13 @@ def branding_stylesheet(request):
     else:
         primary, accent = tenant.primary_colour, tenant.accent_colour
     return HttpResponse(branding_css(primary, accent), content_type="text/css; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; it lives with the static files."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @require_GET

@@ -9,14 +9,29 @@ from tenants.services.onboarding import WardSpec, onboard_municipality
 
 DEMO_PASSWORD = "madoguchi-demo-2026"
 
-CHIBA_WARDS = [
-    WardSpec("chuo", "中央区", names={"en": "Chuo Ward"}, office_names={"en": "Chuo Ward Office"}),
-    WardSpec("hanamigawa", "花見川区", names={"en": "Hanamigawa Ward"}, office_names={"en": "Hanamigawa Ward Office"}),
-    WardSpec("inage", "稲毛区", names={"en": "Inage Ward"}, office_names={"en": "Inage Ward Office"}),
-    WardSpec("wakaba", "若葉区", names={"en": "Wakaba Ward"}, office_names={"en": "Wakaba Ward Office"}),
-    WardSpec("midori", "緑区", names={"en": "Midori Ward"}, office_names={"en": "Midori Ward Office"}),
-    WardSpec("mihama", "美浜区", names={"en": "Mihama Ward"}, office_names={"en": "Mihama Ward Office"}),
+# (code, Japanese, romanised, simplified Chinese, Korean name of the ward)
+_WARDS = [
+    ("chuo", "中央区", "Chuo", "中央区", "주오구"),
+    ("hanamigawa", "花見川区", "Hanamigawa", "花见川区", "하나미가와구"),
+    ("inage", "稲毛区", "Inage", "稻毛区", "이나게구"),
+    ("wakaba", "若葉区", "Wakaba", "若叶区", "와카바구"),
+    ("midori", "緑区", "Midori", "绿区", "미도리구"),
+    ("mihama", "美浜区", "Mihama", "美滨区", "미하마구"),
 ]
+
+
+def _ward_names(romanised: str, chinese: str, korean: str) -> dict[str, str]:
+    return {"en": f"{romanised} Ward", "zh-hans": chinese, "ko": korean, "es": f"Distrito de {romanised}",
+            "pt-br": f"Distrito de {romanised}"}
+
+
+def _office_names(romanised: str, chinese: str, korean: str) -> dict[str, str]:
+    return {"en": f"{romanised} Ward Office", "zh-hans": f"{chinese}政府", "ko": f"{korean}청",
+            "es": f"Oficina del Distrito de {romanised}", "pt-br": f"Escritório do Distrito de {romanised}"}
+
+
+CHIBA_WARDS = [WardSpec(code, name, names=_ward_names(*other), office_names=_office_names(*other))
+               for code, name, *other in _WARDS]
 
 CHIBA = dict(
     slug="chiba",
@@ -43,6 +58,7 @@ def demo_seed() -> list[tuple[str, str, str]]:
         chiba = onboard_municipality(**CHIBA, admin_password=DEMO_PASSWORD).municipality
     with tenant_context(chiba):
         _demo_hours(chiba.default_slot_minutes)
+        _demo_names()
         _demo_guidance()
         _demo_notices()
     with transaction.atomic():
@@ -59,16 +75,39 @@ def demo_seed() -> list[tuple[str, str, str]]:
     ]
 
 
+# What the demo's ward offices tell citizens, in all six languages; "bring" is one item a line.
 DEMO_GUIDANCE = {
-    "ja": {"bring": "交付通知書、本人確認書類（運転免許証、パスポート、在留カードなど）、"
+    "ja": {"bring": "交付通知書（はがき）\n本人確認書類（運転免許証、パスポート、在留カードなど）\n"
                     "通知カードまたは住民基本台帳カード（お持ちの方）",
            "hours": "平日 8:30〜17:30（予約の時間にお越しください）",
            "access": "区役所 1階 マイナンバーカード交付窓口"},
-    "en": {"bring": "The notice postcard, identity documents (driving licence, passport, residence card), "
-                    "your notification card or Basic Resident Register card if you have one",
+    "en": {"bring": "The notice postcard\nIdentity documents (driving licence, passport, residence card, etc.)\n"
+                    "Your notification card or Basic Resident Register card, if you have one",
            "hours": "Weekdays 8:30–17:30 (please come at your booked time)",
            "access": "Ward office, 1st floor, My Number Card counter"},
+    "zh-hans": {"bring": "交付通知书（明信片）\n身份证明文件（驾驶执照、护照、在留卡等）\n"
+                         "通知卡或住民基本台账卡（如持有）",
+                "hours": "工作日 8:30–17:30（请按预约时间前来）",
+                "access": "区政府 1楼 个人编号卡领取窗口"},
+    "ko": {"bring": "교부통지서(엽서)\n본인 확인 서류(운전면허증, 여권, 재류카드 등)\n"
+                    "통지카드 또는 주민기본대장카드(소지한 경우)",
+           "hours": "평일 8:30~17:30 (예약하신 시간에 방문해 주십시오)",
+           "access": "구청 1층 마이넘버카드 교부 창구"},
+    "es": {"bring": "La postal de notificación\n"
+                    "Documentos de identidad (permiso de conducir, pasaporte, tarjeta de residencia, etc.)\n"
+                    "Su tarjeta de notificación o tarjeta del Registro Básico de Residentes, si la tiene",
+           "hours": "Días laborables de 8:30 a 17:30 (venga a la hora reservada)",
+           "access": "Oficina del distrito, 1.ª planta, ventanilla de la tarjeta My Number"},
+    "pt-br": {"bring": "O cartão-postal de notificação\n"
+                       "Documento de identidade (carteira de motorista, passaporte, cartão de residente etc.)\n"
+                       "Seu cartão de notificação ou cartão do Registro Básico de Residentes, se tiver",
+              "hours": "Dias úteis, das 8h30 às 17h30 (venha no horário agendado)",
+              "access": "Escritório do distrito, 1º andar, balcão do cartão My Number"},
 }
+# The guidance earlier versions of the seed wrote (Japanese and English only, "bring" repeating the
+# notice and identity documents): replaced, while guidance a city wrote itself is left alone.
+_EARLIER_DEMO_BRING = ("交付通知書、本人確認書類（運転免許証、パスポート、在留カードなど）、"
+                       "通知カードまたは住民基本台帳カード（お持ちの方）")
 
 
 def _demo_hours(slot_minutes: int) -> None:
@@ -82,7 +121,26 @@ def _demo_hours(slot_minutes: int) -> None:
 def _demo_guidance() -> None:
     from booking.models import Place
 
-    Place.objects.filter(guidance={}).update(guidance=DEMO_GUIDANCE)
+    for place in Place.objects.all():
+        bring = (place.guidance.get("ja") or {}).get("bring")
+        if not place.guidance or bring == _EARLIER_DEMO_BRING:
+            place.guidance = DEMO_GUIDANCE
+            place.save(update_fields=["guidance"])
+
+
+def _demo_names() -> None:
+    """Ward and office names in every language; names a city wrote itself are kept."""
+    from booking.models import Ward
+
+    for ward_code, _name, *other in _WARDS:
+        ward = Ward.objects.filter(code=ward_code).first()
+        if ward is None:
+            continue
+        ward.names = {**_ward_names(*other), **ward.names}
+        ward.save(update_fields=["names"])
+        for place in ward.default_places.all():
+            place.names = {**_office_names(*other), **place.names}
+            place.save(update_fields=["names"])
 
 
 def _demo_notices() -> None:

@@ -11,7 +11,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_creation_fakes_migrations, get_tenant_database_alias, schema_exists
 
-from .languages import DEFAULT_LANGUAGE, TranslatedText
+from .languages import DEFAULT_LANGUAGE, LocalizedText, TranslatedText
 
 COLOUR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -134,7 +134,10 @@ class Municipality(TenantMixin):
         return True
 
     def display_name(self, language: str | None = None) -> str:
-        return TranslatedText(self.display_names, fallback=self.name).get(language)
+        return self.localized_name(language).text
+
+    def localized_name(self, language: str | None = None) -> LocalizedText:
+        return TranslatedText(self.display_names, fallback=self.name).resolve(language)
 
     def languages(self) -> list[str]:
         return list(self.enabled_languages or [DEFAULT_LANGUAGE])

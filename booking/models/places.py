@@ -1,10 +1,31 @@
 """Wards and the places (交付場所) where cards are handed over."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenants.languages import TranslatedText
+from tenants.languages import DEFAULT_LANGUAGE, LocalizedText, TranslatedText
+
+GUIDANCE_KEYS = ("bring", "hours", "access")
+
+
+@dataclass(frozen=True)
+class PlaceGuidance:
+    """What a place tells citizens (WEB-9) in one language, each text saying which language it is in.
+
+    `bring` lists, one item a line, everything to bring; when the city wrote nothing, pages show
+    the national minimum (the notice postcard and identity documents) instead.
+    """
+
+    bring: LocalizedText
+    hours: LocalizedText
+    access: LocalizedText
+
+    @property
+    def bring_items(self) -> list[LocalizedText]:
+        return self.bring.lines()
 
 
 class Ward(models.Model):
@@ -23,7 +44,10 @@ class Ward(models.Model):
         return self.name
 
     def display_name(self, language: str | None = None) -> str:
-        return TranslatedText(self.names, fallback=self.name).get(language)
+        return self.localized_name(language).text
+
+    def localized_name(self, language: str | None = None) -> LocalizedText:
+        return TranslatedText(self.names, fallback=self.name).resolve(language)
 
 
 class Place(models.Model):
@@ -59,10 +83,20 @@ class Place(models.Model):
         return self.name
 
     def display_name(self, language: str | None = None) -> str:
-        return TranslatedText(self.names, fallback=self.name).get(language)
+        return self.localized_name(language).text
 
-    def guidance_for(self, language: str | None = None) -> dict:
-        """Guidance in `language`, falling back field by field to Japanese."""
-        japanese = self.guidance.get("ja", {})
-        chosen = self.guidance.get(language or "ja", {})
-        return {key: chosen.get(key) or japanese.get(key, "") for key in ("bring", "hours", "access")}
+    def localized_name(self, language: str | None = None) -> LocalizedText:
+        return TranslatedText(self.names, fallback=self.name).resolve(language)
+
+    def localized_address(self) -> LocalizedText:
+        """The postal address, as the city writes it: in Japanese."""
+        return LocalizedText(self.address, DEFAULT_LANGUAGE)
+
+    def guidance_in(self, language: str | None = None) -> PlaceGuidance:
+        """Guidance in `language`, falling back field by field to Japanese where the city wrote none."""
+        def text(key: str) -> LocalizedText:
+            values = {code: entry.get(key, "") for code, entry in (self.guidance or {}).items()
+                      if isinstance(entry, dict)}
+            return TranslatedText(values).resolve(language)
+
+        return PlaceGuidance(**{key: text(key) for key in GUIDANCE_KEYS})

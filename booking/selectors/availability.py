@@ -16,6 +16,12 @@ from booking.services.reservations import booking_window
 FEW_SEATS = 3
 
 
+# Where a day or a slot stands against the booking window (WEB-15).
+TOO_LATE = "too_late"  # before the window: today and the days inside the closing window
+TOO_EARLY = "too_early"  # after the window: not open for booking yet
+IN_WINDOW = "in_window"
+
+
 @dataclass(frozen=True)
 class DayAvailability:
     date: dt.date
@@ -24,6 +30,7 @@ class DayAvailability:
     booked: int
     bookable_free: int  # free seats in slots that may be booked now (window, not past)
     past: bool = False
+    window: str = IN_WINDOW
 
     @property
     def free(self) -> int:
@@ -31,15 +38,19 @@ class DayAvailability:
 
     @property
     def state(self) -> str:
-        """past · closed (no slots) · unavailable (outside the booking window) · full · few · available"""
+        """past · too_late / too_early (outside the booking window) · closed (no slots) · full · few · available
+
+        A day the citizen cannot book because of the window says so whether or not the office
+        opens that day: "no longer bookable" is what matters to them, not "closed".
+        """
         if self.past:
             return "past"
+        if self.bookable_free == 0 and self.window != IN_WINDOW:
+            return self.window
         if self.slots == 0:
             return "closed"
-        if self.free == 0:
+        if self.free == 0 or self.bookable_free == 0:
             return "full"
-        if self.bookable_free == 0:
-            return "unavailable"
         return "few" if self.bookable_free <= FEW_SEATS else "available"
 
 
@@ -65,6 +76,7 @@ class SlotAvailability:
     capacity: int
     booked: int
     bookable: bool
+    window: str = IN_WINDOW
 
     @property
     def free(self) -> int:
@@ -72,11 +84,19 @@ class SlotAvailability:
 
     @property
     def state(self) -> str:
+        """too_late / too_early (outside the booking window) · full · few · available"""
+        if not self.bookable:
+            return self.window if self.window != IN_WINDOW else TOO_LATE
         if self.free == 0:
             return "full"
-        if not self.bookable:
-            return "unavailable"
         return "few" if self.free <= FEW_SEATS else "available"
+
+
+def _window(now: dt.datetime, staff: bool) -> tuple[dt.datetime, dt.datetime | None]:
+    """The earliest and latest start that may be booked now; staff book any future slot."""
+    if staff:
+        return now, None
+    return booking_window(now)
 
 
 def _window_filter(now: dt.datetime, staff: bool) -> Q:
@@ -84,6 +104,23 @@ def _window_filter(now: dt.datetime, staff: bool) -> Q:
         return Q(starts_at__gt=now)
     earliest, latest = booking_window(now)
     return Q(starts_at__gte=earliest, starts_at__lte=latest)
+
+
+def _day_window(day: dt.date, earliest: dt.datetime, latest: dt.datetime | None) -> str:
+    """Whether `day` lies before, in or after the window; a day the window starts or ends on is in it."""
+    if day < earliest.astimezone(city_tz()).date():
+        return TOO_LATE
+    if latest is not None and day > latest.astimezone(city_tz()).date():
+        return TOO_EARLY
+    return IN_WINDOW
+
+
+def _slot_window(starts_at: dt.datetime, earliest: dt.datetime, latest: dt.datetime | None) -> str:
+    if starts_at < earliest:
+        return TOO_LATE
+    if latest is not None and starts_at > latest:
+        return TOO_EARLY
+    return IN_WINDOW
 
 
 def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None = None,
@@ -107,14 +144,19 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
     )
     found = {row["day"]: row for row in rows}
     today = now.astimezone(city_tz()).date()
+    earliest, latest = _window(now, staff)
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):
         day = dt.date(year, month, number)
         row = found.get(day)
+        window = _day_window(day, earliest, latest)
+        if window == IN_WINDOW and row and not row["bookable_free"] and row["booked_sum"] < row["capacity_sum"]:
+            # the first or last day of the window with free seats only outside it
+            window = TOO_LATE if day == earliest.astimezone(city_tz()).date() else TOO_EARLY
         days.append(DayAvailability(
             date=day, slots=row["slot_count"] if row else 0, capacity=row["capacity_sum"] if row else 0,
             booked=row["booked_sum"] if row else 0, bookable_free=row["bookable_free"] if row else 0,
-            past=day < today,
+            past=day < today, window=window,
         ))
     return MonthAvailability(place=place, year=year, month=month, days=days)
 
@@ -133,9 +175,11 @@ def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime
     )
     grouped: dict[dt.date, list[SlotAvailability]] = {start + dt.timedelta(days=n): [] for n in range(days)}
     tz = city_tz()
+    earliest, latest = _window(now, staff)
     for pk, starts_at, ends_at, capacity, booked, is_bookable in rows:
         grouped[starts_at.astimezone(tz).date()].append(
-            SlotAvailability(pk, starts_at, ends_at, capacity, booked, bool(is_bookable)))
+            SlotAvailability(pk, starts_at, ends_at, capacity, booked, bool(is_bookable),
+                             _slot_window(starts_at, earliest, latest)))
     return grouped
 
 

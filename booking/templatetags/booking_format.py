@@ -1,8 +1,22 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import pgettext_lazy
 
 from booking import formatting
 
 register = template.Library()
+
+# What a calendar cell shows and says for each state of a day: a mark and a word, both visible;
+# a past day shows its number only and says "past" to screen readers.
+DAY_STATES = {
+    "available": ("○", pgettext_lazy("calendar day", "free")),
+    "few": ("△", pgettext_lazy("calendar day", "few left")),
+    "full": ("×", pgettext_lazy("calendar day", "full")),
+    "closed": ("－", pgettext_lazy("calendar day", "closed")),
+    "too_late": ("－", pgettext_lazy("calendar day", "booking closed")),
+    "too_early": ("－", pgettext_lazy("calendar day", "not open yet")),
+    "past": ("", pgettext_lazy("calendar day", "past")),
+}
 
 
 @register.filter
@@ -14,6 +28,11 @@ def local_date(value, language=None):
 
 
 @register.filter
+def month_label(value, language=None):
+    return formatting.month_label(value, language)
+
+
+@register.filter
 def local_time(value):
     return formatting.time_label(value)
 
@@ -21,3 +40,25 @@ def local_time(value):
 @register.simple_tag
 def slot_time(slot, language=None):
     return formatting.slot_label(slot.starts_at, slot.ends_at, language)
+
+
+@register.filter
+def day_state_word(state):
+    return DAY_STATES[state][1]
+
+
+@register.simple_tag
+def calendar_day(day):
+    """A calendar cell's content: the day number shows, the rest of the date and the state are read out.
+
+    "令和8年12月" + "1" + "日（火）" + "空き": the accessible name contains all the visible text in
+    order (WCAG 2.5.3) and states are words, not marks (the marks are hidden from screen readers).
+    """
+    before, number, after = formatting.date_label_parts(day.date)
+    mark, word = DAY_STATES[day.state]
+    date = format_html('<span class="day-number"><span class="visually-hidden">{}</span>{}'
+                       '<span class="visually-hidden">{} </span></span>', before, number, after)
+    if not mark:
+        return format_html('{}<span class="visually-hidden">{}</span>', date, word)
+    return format_html('{}<span class="day-mark" aria-hidden="true">{}</span><span class="day-text">{}</span>',
+                       date, mark, word)

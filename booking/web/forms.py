@@ -1,30 +1,38 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from booking.errors import NoticeNumberFormatError
 from booking.notice_numbers import MAX_INPUT_LENGTH, normalise_notice_number, notice_number_well_formed
+from tenants.languages import japanese_term
 
 
 class CitizenLoginForm(forms.Form):
     notice_number = forms.CharField(
         label=_("Notice number"), max_length=MAX_INPUT_LENGTH,
-        help_text=_("The number printed on your notice postcard (交付通知書), e.g. AB1-234567."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     birth_month = forms.TypedChoiceField(
         label=_("Month of birth"), coerce=int, required=False,
         choices=[("", "—")] + [(month, str(month)) for month in range(1, 13)],
+        widget=forms.Select(attrs={"autocomplete": "bday-month"}),
     )
     birth_day = forms.TypedChoiceField(
         label=_("Day of birth"), coerce=int,
         choices=[("", "—")] + [(day, str(day)) for day in range(1, 32)],
         help_text=_("Only the day of the month, e.g. 7 if you were born on 7 March."),
+        widget=forms.Select(attrs={"autocomplete": "bday-day"}),
     )
 
     def __init__(self, *args, asks_month: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # the Japanese word as printed on the postcard, marked lang="ja" on pages in other languages
+        help_text = escape(gettext("The number printed on your notice postcard (%(term)s), e.g. AB1-234567."))
+        self.fields["notice_number"].help_text = mark_safe(help_text % {"term": japanese_term("交付通知書")})
         if asks_month:
             self.fields["birth_month"].required = True
             self.fields["birth_day"].help_text = ""

@@ -1,10 +1,13 @@
 """Session management (IPA 4): new id at login, cookies kept from scripts and other sites, short lives."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from booking.web.session import RESUME_SECONDS, UNTIL_KEY
 from tests.security.conftest import HOST, citizen_client
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,11 @@ def test_session_cookies_are_http_only_same_site_and_short_lived(notice):
     client.post("/login/", {"notice_number": "SEC000001", "birth_day": "9"})
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert int(cookie["max-age"]) == settings.BOOKING_CITIZEN_SESSION_SECONDS <= 30 * 60
+    # the login itself lasts 30 minutes after the last request; the session keeps what was typed
+    # for an hour more so that nothing is lost when the login ends (then it is gone)
+    assert settings.BOOKING_CITIZEN_SESSION_SECONDS <= 30 * 60
+    assert int(cookie["max-age"]) == settings.BOOKING_CITIZEN_SESSION_SECONDS + RESUME_SECONDS <= 2 * 60 * 60
+    assert abs(client.session[UNTIL_KEY] - time.time() - settings.BOOKING_CITIZEN_SESSION_SECONDS) < 30
 
 
 def test_logging_out_ends_the_session_on_the_server(logged_in):

@@ -5,11 +5,14 @@ import datetime as dt
 import secrets
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from booking.clock import local
 from booking.errors import (
@@ -32,7 +35,7 @@ from booking.services.reservations import (
     reservation_create,
 )
 from booking.web.forms import ConfirmForm
-from booking.web.session import citizen_required
+from booking.web.session import citizen_required, citizen_session, take_kept_fields
 
 TOKENS_KEY = "citizen_confirm_tokens"
 
@@ -66,8 +69,9 @@ def status(request):
     place = reservation.slot.place if reservation else None
     return render(request, "booking/web/status.html", {
         "reservation": reservation,
-        "place_name": place.display_name(language) if place else "",
-        "guidance": place.guidance_for(language) if place else {},
+        "place_name": place.localized_name(language) if place else "",
+        "address": place.localized_address() if place else "",
+        "guidance": place.guidance_in(language) if place else None,
         "bookable": notice_bookable(request.notice),
         "start_url": _start_url(request.notice) if reservation is None else "",
     })
@@ -83,7 +87,8 @@ def _start_url(notice) -> str:
 @citizen_required
 def places(request):
     language = translation.get_language()
-    choices = [{"place": place, "name": place.display_name(language), "guidance": place.guidance_for(language)}
+    choices = [{"place": place, "name": place.localized_name(language), "address": place.localized_address(),
+                "guidance": place.guidance_in(language)}
                for place in _allowed_places(request.notice)]
     if len(choices) == 1:
         return redirect("citizen:month", choices[0]["place"].code)
@@ -110,7 +115,7 @@ def month(request, place_code):
     next_month = (shown + dt.timedelta(days=32)).replace(day=1)
     return render(request, "booking/web/month.html", {
         "place": place,
-        "place_name": place.display_name(translation.get_language()),
+        "place_name": place.localized_name(translation.get_language()),
         "month": shown,
         "weeks": availability.weeks(),
         "previous_month": previous_month if previous_month >= first else None,
@@ -133,7 +138,7 @@ def day(request, place_code, date):
     slots = place_day(place=place, day=chosen)
     return render(request, "booking/web/day.html", {
         "place": place,
-        "place_name": place.display_name(translation.get_language()),
+        "place_name": place.localized_name(translation.get_language()),
         "date": chosen,
         "slots": slots,
         "any_bookable": any(slot.state in ("available", "few") for slot in slots),
@@ -156,7 +161,7 @@ def _spend_token(request, token: str) -> bool:
     return True
 
 
-@citizen_required
+@citizen_required(keep_fields=("email",))
 def confirm(request, slot_id):
     slot = get_object_or_404(Slot.objects.select_related("place"), pk=slot_id)
     place = _place_or_404(_allowed_places(request.notice), slot.place.code)
@@ -175,11 +180,12 @@ def confirm(request, slot_id):
         form.data = form.data.copy()
         form.data["token"] = _new_token(request)
     else:
-        form = ConfirmForm(initial={"token": _new_token(request), "email": reservation.email if reservation else ""},
-                           email_required=email_required)
+        kept = take_kept_fields(request)  # typed before the last login ran out
+        email = kept.get("email") or (reservation.email if reservation else "")
+        form = ConfirmForm(initial={"token": _new_token(request), "email": email}, email_required=email_required)
     return render(request, "booking/web/confirm.html", {
-        "slot": slot, "place_name": place.display_name(language), "guidance": place.guidance_for(language),
-        "form": form, "reservation": reservation,
+        "slot": slot, "place_name": place.localized_name(language), "address": place.localized_address(),
+        "guidance": place.guidance_in(language), "form": form, "reservation": reservation,
         "day_url": reverse("citizen:day", args=[place.code, local(slot.starts_at).date().isoformat()]),
     })
 
@@ -229,7 +235,7 @@ def cancel(request):
             messages.success(request, _("Your booking was cancelled."))
         return redirect("citizen:booking")
     return render(request, "booking/web/cancel.html", {
-        "reservation": reservation, "place_name": reservation.slot.place.display_name(language),
+        "reservation": reservation, "place_name": reservation.slot.place.localized_name(language),
     })
 
 
@@ -242,3 +248,30 @@ def calendar_file(request):
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{reservation.code}.ics"'
     return response
+
+
+def _session_text(session) -> str:
+    return _("For your security, your session ends at %(time)s if you do nothing.") % {"time": session.ends_label}
+
+
+@require_POST
+@citizen_required
+def extend_session(request):
+    """Extend the login (the decorator does) and go back to the page, or answer the dialog's script."""
+    session = request.citizen_session
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"seconds_left": session.seconds_left, "text": _session_text(session)})
+    target = request.POST.get("next", "")
+    if not (target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = reverse("citizen:booking")
+    return redirect(target)
+
+
+@require_GET
+@never_cache
+def session_status(request):
+    """How long the login has left, without extending it (the dialog's script asks before warning)."""
+    session = citizen_session(request)
+    if session is None:
+        return JsonResponse({"seconds_left": 0})
+    return JsonResponse({"seconds_left": session.seconds_left, "text": _session_text(session)})

@@ -12,15 +12,15 @@ from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedErr
 from booking.models import Place
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
-from booking.web.session import NOTICE_KEY, citizen_log_in, citizen_log_out
+from booking.web.session import citizen_log_in, citizen_log_out, citizen_logged_in
 from kernel.network import client_address
 from tenants.models import Municipality
 
 
 def _places(language: str) -> list[dict]:
     return [
-        {"name": place.display_name(language), "address": place.address, "phone": place.phone,
-         "guidance": place.guidance_for(language)}
+        {"name": place.localized_name(language), "address": place.localized_address(), "phone": place.phone,
+         "guidance": place.guidance_in(language)}
         for place in Place.objects.filter(is_active=True)
     ]
 
@@ -35,7 +35,7 @@ def home(request, form=None, status=200):
     return render(request, "booking/web/home.html", {
         "form": form or _login_form(request),
         "places": _places(language),
-        "logged_in": bool(request.session.get(NOTICE_KEY)),
+        "logged_in": citizen_logged_in(request),
     }, status=status)
 
 
@@ -61,8 +61,8 @@ def log_in(request):
     except (NoticeLockedError, LoginFailedError) as error:
         form.add_error(None, error.message)
         return home(request, form=form, status=error.status_code if error.status_code != 400 else 200)
-    citizen_log_in(request, notice)
-    return redirect("citizen:booking")
+    resume_at = citizen_log_in(request, notice)  # back where the last login of this notice ran out
+    return redirect(resume_at or "citizen:booking")
 
 
 @require_POST
