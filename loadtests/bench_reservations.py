@@ -1,6 +1,6 @@
 """Reservations per second through `reservation_create`, beside the same SQL transaction run directly.
 
-    make bench-reservations   (or: python -m config.localdb exec -- python loadtests/bench_reservations.py)
+    make bench-reservations   (or: python -m devtools.localdb exec -- python loadtests/bench_reservations.py)
 
 Both phases run in the same run, against the same PostgreSQL, with the same number of concurrent
 clients (processes, each with its own connection), booking the same notices into the same slots:
@@ -49,8 +49,8 @@ def prepare():
 
     from booking.clock import at
     from booking.models import Notice, Place, Slot, Ward
+    from platform_console.services.onboarding import WardSpec, onboard_municipality
     from tenants.models import Municipality
-    from tenants.services.onboarding import WardSpec, onboard_municipality
 
     city = Municipality.objects.filter(schema_name=SCHEMA).first()
     if city is None:

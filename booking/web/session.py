@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from booking.models import Notice
+from booking.selectors.lookups import notice_by_id
 
 NOTICE_KEY = "citizen_notice_id"
 
@@ -31,9 +32,7 @@ def citizen_required(view):
     @never_cache
     def wrapper(request, *args, **kwargs):
         notice_id = request.session.get(NOTICE_KEY)
-        notice = None
-        if notice_id:
-            notice = Notice.objects.select_related("ward", "default_place").filter(pk=notice_id).first()
+        notice = notice_by_id(notice_id) if notice_id else None
         if notice is None:
             messages.info(request, _("Your session has ended. Please log in again with your notice."))
             return redirect("citizen:home")

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
-from booking.models import Place
+from booking.selectors.lookups import active_places
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import NOTICE_KEY, citizen_log_in, citizen_log_out
@@ -21,7 +21,7 @@ def _places(language: str) -> list[dict]:
     return [
         {"name": place.display_name(language), "address": place.address, "phone": place.phone,
          "guidance": place.guidance_for(language)}
-        for place in Place.objects.filter(is_active=True)
+        for place in active_places()
     ]
 
 
