@@ -1,7 +1,7 @@
 """Typed domain errors of booking. Each carries a translated message a citizen can act on."""
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ApplicationError, ConflictError, NotFoundError
+from kernel.errors import ApplicationError, ConflictError, NotFoundError
 
 
 class BookingError(ApplicationError):
@@ -49,6 +49,10 @@ class ChangeClosedError(BookingError):
     default_message = _("This booking can no longer be changed or cancelled online. Please call us.")
 
 
+class AlreadyAtThisTimeError(BookingError):
+    default_message = _("The booking is already at this time.")
+
+
 class ReservationNotActiveError(BookingError, ConflictError):
     default_message = _("This booking was already cancelled or completed.")
 
@@ -86,6 +90,10 @@ class ClientRefusedError(BookingError):
     def __init__(self, message=None, *, retry_after: int = 60):
         self.retry_after = max(int(retry_after), 1)
         super().__init__(message)
+
+
+class NoticeImportError(BookingError):
+    default_message = _("The file was not imported. Nothing was added.")
 
 
 class CalendarConflictError(BookingError, ConflictError):

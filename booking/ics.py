@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -47,3 +51,24 @@ def booking_ics(*, uid: str, starts_at: dt.datetime, ends_at: dt.datetime, summa
         "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def booking_calendar_file(reservation, language: str, cancelled: bool = False) -> str:
+    """The .ics of a booking (a Reservation with its slot and place), in the citizen's language."""
+    municipality = connection.tenant
+    place = reservation.slot.place
+    with translation.override(language):
+        summary = _("My Number Card pickup (%(city)s)") % {"city": municipality.display_name(language)}
+        bring = [item.text for item in place.guidance_in(language).bring_items]
+        description = "\n".join([
+            _("Booking code: %(code)s") % {"code": reservation.code},
+            _("Please bring: %(items)s") % {"items": "; ".join(bring)} if bring
+            else _("Bring your notice postcard and your identity documents."),
+        ])
+    domain = municipality.get_primary_domain()
+    return booking_ics(
+        uid=f"{reservation.code}@{domain.domain if domain else municipality.schema_name}",
+        starts_at=reservation.slot.starts_at, ends_at=reservation.slot.ends_at, summary=summary,
+        location=" ".join(filter(None, [place.display_name(language), place.address])),
+        description=description, cancelled=cancelled, sequence=int(reservation.updated_at.timestamp()),
+    )

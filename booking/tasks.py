@@ -1,48 +1,57 @@
-"""Celery tasks of booking. Municipality tasks run in the schema they were sent from."""
+"""Celery tasks of booking. Municipality tasks run in the schema they were sent from.
+
+Tasks are thin: they take ids and primitives and call one service; every one is safe to run twice.
+"""
 from __future__ import annotations
 
-from config.celery import app
-from config.tasking import municipality_task
-from tenants.models import Municipality
+from booking.services.calendars import slots_extend_horizon
+from booking.services.citizen_login import login_counters_purge
+from booking.services.notifications import SEND_RESERVATION_MAIL, reminders_queue, reservation_mail_send
+from kernel.tasking import municipality_task, platform_task
+from tenants.selectors import dangerously_active_cities
 
 
-@municipality_task(name="booking.send_reservation_mail", autoretry_for=(OSError,), retry_backoff=True,
-                   max_retries=8)
+@municipality_task(name=SEND_RESERVATION_MAIL, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def send_reservation_mail(reservation_id: int, event: str, key: str) -> bool:
-    from booking.services.notifications import reservation_mail_send
-
     return reservation_mail_send(reservation_id=reservation_id, event=event, key=key)
 
 
 @municipality_task(name="booking.queue_reminders")
 def queue_reminders() -> int:
-    from booking.services.notifications import reminders_queue
-
     return reminders_queue()
 
 
 @municipality_task(name="booking.extend_slot_horizon")
 def extend_slot_horizon() -> int:
-    from booking.services.calendars import slots_extend_horizon
-
     return slots_extend_horizon()
+
+
+@municipality_task(name="booking.purge_login_counters")
+def purge_login_counters() -> int:
+    return login_counters_purge()
 
 
 def _for_every_active_city(task) -> int:
     count = 0
-    for city in Municipality.objects.cities().filter(status=Municipality.Status.ACTIVE):
-        task.apply_async(headers={"_schema_name": city.schema_name})
+    for schema_name in dangerously_active_cities().values_list("schema_name", flat=True):
+        task.apply_async(headers={"_schema_name": schema_name})
         count += 1
     return count
 
 
-@app.task(name="booking.reminders_for_all_cities")
+@platform_task(name="booking.reminders_for_all_cities")
 def reminders_for_all_cities() -> int:
     """Beat, hourly: every city queues tomorrow's reminders (receipts keep each mail to one)."""
     return _for_every_active_city(queue_reminders)
 
 
-@app.task(name="booking.horizon_for_all_cities")
+@platform_task(name="booking.horizon_for_all_cities")
 def horizon_for_all_cities() -> int:
     """Beat, nightly: every city opens the slots of the day that entered its horizon."""
     return _for_every_active_city(extend_slot_horizon)
+
+
+@platform_task(name="booking.login_counters_for_all_cities")
+def login_counters_for_all_cities() -> int:
+    """Beat, nightly: every city forgets login counters whose windows have long passed."""
+    return _for_every_active_city(purge_login_counters)

@@ -1,15 +1,15 @@
 """The platform's own domain: landing page, platform console, operator console."""
 from django.urls import include, path
 
-from config import views
 from config.urls_common import urlpatterns as common
-from tenants.views import landing
+from kernel.views import outbox
+from platform_console import landing
 
 urlpatterns = [
     path("", landing.landing, name="landing"),
-    path("platform/", include("tenants.urls_platform")),
+    path("platform/", include("platform_console.urls")),
     path("operator/", include("telephony_adapter.urls")),
-    path("outbox/", views.outbox, name="outbox"),
+    path("outbox/", outbox, name="outbox"),
     *common,
 ]
 

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 
 from booking import models as booking
-from tenants.access import access_membership
+from tenants.access import access_has_role
 from tenants.models import STAFF_ROLES
 
 
@@ -21,8 +21,7 @@ class StaffDataSite(admin.AdminSite):
     site_url = "/staff/"
 
     def has_permission(self, request):
-        membership = access_membership(request.user, getattr(request, "tenant", None))
-        return membership is not None and membership.role in {str(role) for role in STAFF_ROLES}
+        return access_has_role(request.user, getattr(request, "tenant", None), STAFF_ROLES)
 
     def login(self, request, extra_context=None):
         return redirect_to_login(request.get_full_path())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from booking.models import Place, Ward
+from booking.selectors.lookups import places_with_wards, wards
 from tenants.access import staff_required
 from tenants.languages import language_name
 
@@ -12,8 +12,8 @@ from tenants.languages import language_name
 def home(request):
     municipality = request.tenant
     return render(request, "lgwan_access/home.html", {
-        "places": Place.objects.prefetch_related("default_for_wards"),
-        "wards": Ward.objects.all(),
+        "places": places_with_wards(),
+        "wards": wards(),
         "languages": [language_name(code) for code in municipality.languages()],
         "role": request.membership.get_role_display(),
     })

@@ -1,6 +1,6 @@
 """Does an attacker's flood of failing logins slow down other visitors? (WEB-11, issue: no stalls)
 
-    make bench-login          (or: python -m config.localdb exec -- python loadtests/bench_login_throttle.py)
+    make bench-login          (or: python -m devtools.localdb exec -- python loadtests/bench_login_throttle.py)
 
 Against gunicorn sized like `make run` (2 workers × 4 threads, local settings, DEBUG off), in the
 bench database, the same run measures twice, in rounds that alternate:
@@ -38,8 +38,8 @@ def prepare() -> None:
     from django_tenants.utils import tenant_context
 
     from booking.models import ClientLoginGuard, LoginFailureMinute, LoginLockEvent, NoticeLoginGuard
+    from platform_console.services.onboarding import WardSpec, onboard_municipality
     from tenants.models import Municipality
-    from tenants.services.onboarding import WardSpec, onboard_municipality
 
     city = Municipality.objects.filter(schema_name=CITY).first()
     if city is None:

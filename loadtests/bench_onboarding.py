@@ -1,6 +1,6 @@
 """Onboarding time: cloning the template schema vs. running every migration, in the same run.
 
-    make bench-onboarding        (or: python -m config.localdb exec -- python loadtests/bench_onboarding.py)
+    make bench-onboarding        (or: python -m devtools.localdb exec -- python loadtests/bench_onboarding.py)
 
 Prints the median and spread of each strategy over ROUNDS alternating rounds and their ratio.
 Works in its own database (madoguchi_bench) and removes the cities it creates.
@@ -23,8 +23,8 @@ def main() -> None:
     use_bench_database()
     from django.db import connection
 
+    from platform_console.services.onboarding import WardSpec, onboard_municipality
     from tenants.models import Municipality, User
-    from tenants.services.onboarding import WardSpec, onboard_municipality
 
     wards = [WardSpec(code, name) for code, name in
              [("chuo", "中央区"), ("hanamigawa", "花見川区"), ("inage", "稲毛区"),

@@ -1,11 +1,11 @@
-"""Reservations per second through `reservation_create`, beside the same SQL transaction run directly.
+"""Reservations per second through `reservation_book`, beside the same SQL transaction run directly.
 
-    make bench-reservations   (or: python -m config.localdb exec -- python loadtests/bench_reservations.py)
+    make bench-reservations   (or: python -m devtools.localdb exec -- python loadtests/bench_reservations.py)
 
 Both phases run in the same run, against the same PostgreSQL, with the same number of concurrent
 clients (processes, each with its own connection), booking the same notices into the same slots:
 
-* service: `booking.services.reservations.reservation_create` (checks, notice lock, conditional
+* service: `booking.services.reservations.reservation_book` (checks, notice lock, conditional
   seat UPDATE, reservation INSERT, notice transition, two audit rows), through Django's ORM;
 * raw SQL: the same statements as one transaction through psycopg, no Python checks.
 
@@ -49,8 +49,8 @@ def prepare():
 
     from booking.clock import at
     from booking.models import Notice, Place, Slot, Ward
+    from platform_console.services.onboarding import WardSpec, onboard_municipality
     from tenants.models import Municipality
-    from tenants.services.onboarding import WardSpec, onboard_municipality
 
     city = Municipality.objects.filter(schema_name=SCHEMA).first()
     if city is None:
@@ -92,7 +92,7 @@ def _service_client(args):
 
     from booking.models import Notice, Slot
     from booking.services.audit import Actor
-    from booking.services.reservations import reservation_create
+    from booking.services.reservations import reservation_book
     from tenants.models import Municipality
 
     city = Municipality.objects.get(schema_name=schema)
@@ -104,7 +104,7 @@ def _service_client(args):
     barrier.wait()
     for notice_id, slot_id in jobs:
         started = time.perf_counter()
-        reservation_create(notice=notices[notice_id], slot=slots[slot_id], channel="web", actor=actor)
+        reservation_book(notice=notices[notice_id], slot=slots[slot_id], actor=actor)
         latencies.append(time.perf_counter() - started)
     connection.close()
     return latencies
@@ -114,7 +114,7 @@ def _sql_client(args):
     schema, jobs, barrier = args
     import psycopg
 
-    from booking.services.reservations import new_booking_code
+    from booking.services.seats import new_booking_code
 
     url = os.environ["DATABASE_URL"]
     latencies = []

@@ -14,7 +14,7 @@ def use_bench_database(name: str = "madoguchi_bench", fresh: bool = False) -> st
 
     url = os.environ.get("DATABASE_URL")
     if not url:
-        sys.exit("DATABASE_URL is unset: run through `make bench` (or python -m config.localdb exec -- ...)")
+        sys.exit("DATABASE_URL is unset: run through `make bench` (or python -m devtools.localdb exec -- ...)")
     parts = urlsplit(url)
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:

@@ -1,6 +1,6 @@
 """Release rush: many citizens of one city log in and book at once, over HTTP, against gunicorn.
 
-    make loadtest                  (or: python -m config.localdb exec -- python loadtests/release_rush.py)
+    make loadtest                  (or: python -m devtools.localdb exec -- python loadtests/release_rush.py)
     make loadtest LOADTEST_ARGS=--smoke
 
 1. In the bench database (loadtests/benchdb.py), make sure the rush city exists (onboarded like
@@ -107,8 +107,8 @@ def prepare_city(args) -> tuple[object, list[tuple[str, int]]]:
 
     from booking.models import Notice, Place, Slot, Ward
     from booking.services.calendars import slots_regenerate
+    from platform_console.services.onboarding import WardSpec, onboard_municipality
     from tenants.models import Domain, Municipality
-    from tenants.services.onboarding import WardSpec, onboard_municipality
 
     city = Municipality.objects.filter(schema_name=args.city).first()
     if city is None:

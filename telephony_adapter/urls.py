@@ -2,7 +2,7 @@ from django.urls import path
 
 from telephony_adapter import views
 
-app_name = "operator_console"
+app_name = "telephony_adapter"
 urlpatterns = [
     path("", views.home, name="home"),
 ]

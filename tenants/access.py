@@ -32,23 +32,46 @@ def access_has_role(user, municipality: Municipality, roles) -> bool:
     return access_role(user, municipality) in {str(role) for role in roles}
 
 
+def membership_has_role(membership: Membership | None, roles) -> bool:
+    return membership is not None and membership.role in {str(role) for role in roles}
+
+
 def access_municipalities(user, roles=OPERATOR_ROLES):
     """The active cities where `user` holds one of `roles` (the operator console's list)."""
     if not getattr(user, "is_authenticated", False):
         return Municipality.objects.none()
     return (
         Municipality.objects.cities()
-        .filter(memberships__user=user, memberships__role__in=[str(role) for role in roles])
+        .filter(memberships__user=user, memberships__role__in=sorted(str(role) for role in roles))
         .order_by("name")
         .distinct()
     )
+
+
+def access_cities_for_platform_admin(user):
+    """Every municipality, for a platform administrator; nothing for anybody else."""
+    if not access_is_platform_admin(user):
+        return Municipality.objects.none()
+    return Municipality.objects.cities()
+
+
+def access_city_for_platform_admin(user, slug: str) -> Municipality | None:
+    return access_cities_for_platform_admin(user).filter(schema_name=slug).first()
+
+
+def access_city_memberships_for_platform_admin(user, municipality: Municipality):
+    """Who belongs to `municipality`, for a platform administrator; nothing for anybody else."""
+    if not access_is_platform_admin(user):
+        return Membership.objects.none()
+    return (Membership.objects.filter(municipality=municipality).select_related("user")
+            .order_by("role", "user__username"))
 
 
 def access_is_platform_admin(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_platform_admin)
 
 
-def _current_municipality(request) -> Municipality | None:
+def request_municipality(request) -> Municipality | None:
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name != connection.schema_name:
         return None
@@ -64,8 +87,8 @@ def municipality_role_required(*roles):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = access_membership(request.user, _current_municipality(request))
-            if membership is None or membership.role not in {str(role) for role in allowed}:
+            membership = access_membership(request.user, request_municipality(request))
+            if not membership_has_role(membership, allowed):
                 raise PermissionDenied
             request.membership = membership
             return view(request, *args, **kwargs)

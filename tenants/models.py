@@ -169,8 +169,8 @@ class Role(models.TextChoices):
     OPERATOR_SUPERVISOR = "operator_supervisor", _("Call-centre supervisor")
 
 
-STAFF_ROLES = (Role.STAFF_ADMIN, Role.STAFF)
-OPERATOR_ROLES = (Role.OPERATOR, Role.OPERATOR_SUPERVISOR)
+STAFF_ROLES = frozenset({Role.STAFF_ADMIN.value, Role.STAFF.value})
+OPERATOR_ROLES = frozenset({Role.OPERATOR.value, Role.OPERATOR_SUPERVISOR.value})
 
 
 class Membership(models.Model):
@@ -190,3 +190,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.municipality.schema_name}: {self.role}"
+
+
+class PlatformAuditEntry(models.Model):
+    """Who changed which city, user or membership, when, how and why (SEC-9, public schema)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=48)
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="audit_entries")
+    subject_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("platform audit entry")
+        verbose_name_plural = _("platform audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

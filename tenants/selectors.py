@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from kernel.sites import site_url
-from tenants.models import Municipality
+from tenants.models import Membership, Municipality, User
 
 
 def municipality_site_url(municipality: Municipality, path: str = "/") -> str:
@@ -16,5 +16,26 @@ def platform_url(path: str = "/") -> str:
     return site_url(settings.MADOGUCHI_PUBLIC_DOMAINS[0], path)
 
 
-def active_cities():
+def public_active_cities():
+    """The active cities with their public sites (the platform's landing page lists them for anyone)."""
     return Municipality.objects.cities().filter(status=Municipality.Status.ACTIVE).order_by("name")
+
+
+def dangerously_active_cities():
+    """Every active city, for the platform's own scheduled work (no user acts, so no access check)."""
+    return Municipality.objects.cities().filter(status=Municipality.Status.ACTIVE).order_by("schema_name")
+
+
+def dangerously_municipality(slug: str) -> Municipality | None:
+    """A city by its identifier, for the platform's own commands (no user acts, so no access check)."""
+    return Municipality.objects.filter(schema_name=slug).first()
+
+
+def dangerously_user_by_username(username: str) -> User | None:
+    """A user by name, for the platform's own commands and the demo seed (no user acts)."""
+    return User.objects.filter(username=username).first()
+
+
+def dangerously_membership(user_id: int, municipality: Municipality) -> Membership | None:
+    """A user's membership in a city, for the platform's own tasks (the staff welcome mail)."""
+    return Membership.objects.select_related("user").filter(user_id=user_id, municipality=municipality).first()

@@ -1,6 +1,7 @@
 """Two municipalities built once per session, fixtures to act inside either, clients per site."""
 from __future__ import annotations
 
+import os
 import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -12,10 +13,12 @@ from django.db import connection, connections
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from platform_console.services.onboarding import WardSpec, onboard_municipality
 from tenants.models import Municipality, Role
-from tenants.services.onboarding import WardSpec, onboard_municipality
 from tenants.services.provisioning import platform_ensure, tenant_template_ensure
-from tests.factories import MembershipFactory, UserFactory
+from tests.tenants.factories import MembershipFactory, UserFactory
+
+_DATABASE_NAME = connection.settings_dict["NAME"]  # as configured, before any test renames it
 
 CITIES = {
     "alpha": dict(
@@ -40,24 +43,74 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
 
     Replaces pytest-django's fixture, which sets up no database when the selected tests use no
     `db` fixture (browser and concurrency tests commit through their own connections), and
-    would then leave them on the real database.
+    would then leave them on the real database. Under mutation testing (MADOGUCHI_TEST_DB_CLONE),
+    every worker process copies one database built once instead of building its own.
     """
     from django.test.utils import setup_databases, teardown_databases
 
     with django_db_blocker.unblock():
+        if os.environ.get("MADOGUCHI_TEST_DB_CLONE"):
+            name = _clone_test_database()
+            yield
+            _drop_database(name)
+            return
         config = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases={"default"})
         assert connection.settings_dict["NAME"].startswith("test_"), "tests must never run on a real database"
-        platform_ensure()
-        tenant_template_ensure()
-        for spec in CITIES.values():
-            onboard_municipality(**spec)
-        connection.set_schema_to_public()
+        _build_cities()
     yield
     with django_db_blocker.unblock():
         with connection.cursor() as cursor:  # threads of the live server may still hold connections
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def _build_cities() -> None:
+    platform_ensure()
+    tenant_template_ensure()
+    for spec in CITIES.values():
+        onboard_municipality(**spec)
+    connection.set_schema_to_public()
+
+
+def _admin_connection():
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params["dbname"] = "postgres"
+    return psycopg.connect(**params, autocommit=True)
+
+
+def _clone_test_database() -> str:
+    """A copy of the session database for this process, built once by whichever worker comes first."""
+    from django.test.utils import setup_databases
+
+    base = f"test_{_DATABASE_NAME}_base"
+    name = f"test_{_DATABASE_NAME}_{os.getpid()}"
+    with _admin_connection() as admin:
+        admin.execute("SELECT pg_advisory_lock(4242)")
+        try:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base]).fetchone():
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = base
+                setup_databases(verbosity=0, interactive=False, aliases={"default"})
+                _build_cities()
+                connection.close()
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{base}"')
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(4242)")
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+    return name
+
+
+def _drop_database(name: str) -> None:
+    connection.close()
+    with _admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):

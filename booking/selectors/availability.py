@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking.clock import at, city_tz
 from booking.models import Place, Slot
-from booking.services.reservations import booking_window
+from booking.selectors.eligibility import booking_window
 
 FEW_SEATS = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from booking.errors import DayClosedError, UnknownNoticeError
-from booking.models import Notice, Place, Slot
+from booking.models import Notice, Place, Slot, Ward
 from booking.notice_numbers import normalise_notice_number
 
 
@@ -23,3 +23,26 @@ def slot_at(place: Place, starts_at: dt.datetime) -> Slot:
     if slot is None:
         raise DayClosedError()
     return slot
+
+
+def notice_by_id(notice_id: int) -> Notice | None:
+    """A notice with its ward and default place (the citizen's session keeps its id)."""
+    return Notice.objects.select_related("ward", "default_place").filter(pk=notice_id).first()
+
+
+def slot_by_id(slot_id: int) -> Slot | None:
+    return Slot.objects.select_related("place").filter(pk=slot_id).first()
+
+
+def active_places() -> list[Place]:
+    """The places where cards are handed over now, in the city's order (the start page lists them)."""
+    return list(Place.objects.filter(is_active=True).order_by("sort_order", "code"))
+
+
+def places_with_wards() -> list[Place]:
+    """Every place with the wards it serves by default (the staff console's overview)."""
+    return list(Place.objects.prefetch_related("default_for_wards").order_by("sort_order", "code"))
+
+
+def wards() -> list[Ward]:
+    return list(Ward.objects.order_by("sort_order", "code"))

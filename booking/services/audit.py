@@ -30,15 +30,21 @@ class Actor:
         return cls(kind=AuditEntry.ActorKind.SYSTEM, channel=Channel.SYSTEM, label=label)
 
 
+def _entry(actor: Actor, action: str, notice, reservation, changes: dict | None) -> AuditEntry:
+    return AuditEntry(actor_kind=actor.kind, actor_user=actor.user, actor_label=actor.label[:150],
+                      channel=actor.channel, action=action, notice=notice, reservation=reservation,
+                      changes=changes or {})
+
+
 def audit_record(*, actor: Actor, action: str, notice=None, reservation=None,
                  changes: dict | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor_kind=actor.kind,
-        actor_user=actor.user,
-        actor_label=actor.label[:150],
-        channel=actor.channel,
-        action=action,
-        notice=notice,
-        reservation=reservation,
-        changes=changes or {},
-    )
+    entry = _entry(actor, action, notice, reservation, changes)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_record_many(*, actor: Actor, action: str, notices, changes_of=lambda notice: {}) -> int:
+    """One audit entry per notice, written together (bulk imports)."""
+    entries = [_entry(actor, action, notice, None, changes_of(notice)) for notice in notices]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -261,3 +261,12 @@ def notice_login_locked(number: str) -> bool:
         return False
     hours = current_municipality().login_lock_hours
     return hours == 0 or timezone.now() < guard.locked_at + dt.timedelta(hours=hours)
+
+
+def login_counters_purge(now: dt.datetime | None = None) -> int:
+    """Forget per-client and per-minute counters whose windows ended a day ago (numbers' guards stay)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=1)
+    clients, _ = ClientLoginGuard.objects.filter(window_started_at__lt=cutoff).delete()
+    minutes, _ = LoginFailureMinute.objects.filter(minute__lt=cutoff).delete()
+    return clients + minutes

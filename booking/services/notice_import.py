@@ -21,11 +21,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from booking.errors import BookingError
-from booking.models import AuditEntry, Notice, Place, Ward
+from booking.errors import NoticeImportError
+from booking.models import Notice, Place, Ward
 from booking.notice_numbers import normalise_notice_number
-from booking.services.audit import Actor
-from booking.services.notices import _notice_errors, default_place_for
+from booking.services.audit import Actor, audit_record_many
+from booking.services.notices import default_place_for, notice_field_errors
 
 MAX_ROWS = 50_000
 HEADER_ALIASES = {
@@ -41,10 +41,6 @@ HEADER_ALIASES = {
 FORBIDDEN_HEADERS = {"個人番号", "individual_number", "my_number", "マイナンバー", "kojin_bango"}
 REQUIRED = ("notice_number", "birth_day", "ward")
 INDIVIDUAL_NUMBER = re.compile(r"^\d{4}[ -]?\d{4}[ -]?\d{4}$")
-
-
-class NoticeImportError(BookingError):
-    default_message = _("The file was not imported. Nothing was added.")
 
 
 @dataclass(frozen=True)
@@ -118,11 +114,8 @@ def notices_import_csv(*, content: bytes, actor: Actor) -> ImportResult:
         raise NoticeImportError(_("The file contains no notices."))
     with transaction.atomic():
         created = Notice.objects.bulk_create(notices, batch_size=1000)
-        AuditEntry.objects.bulk_create([
-            AuditEntry(actor_kind=actor.kind, actor_user=actor.user, actor_label=actor.label, channel=actor.channel,
-                       action="notice.import", notice=notice, changes={"status": notice.status})
-            for notice in created
-        ], batch_size=1000)
+        audit_record_many(actor=actor, action="notice.import", notices=created,
+                          changes_of=lambda notice: {"status": notice.status})
     return ImportResult(created=len(created))
 
 
@@ -139,7 +132,7 @@ def _parse(record, wards, places, ward_offices, existing, seen, line_number):
     except ValueError:
         problems.append(_("The month of birth must be between 1 and 12."))
         birth_month = None
-    for messages in _notice_errors(number, birth_day, birth_month).values():
+    for messages in notice_field_errors(number, birth_day, birth_month).values():
         problems.extend(messages)
     if number in existing:
         problems.append(_("A notice with this number already exists."))

@@ -13,15 +13,17 @@ from booking.models import Notice, NoticeStatus, Place, ReservationStatus, Ward
 from booking.notice_numbers import normalise_notice_number, notice_number_matches
 from booking.services.audit import Actor, audit_record
 
-S = NoticeStatus
+_MAILED, _BOOKED, _PULLED = NoticeStatus.MAILED, NoticeStatus.BOOKED, NoticeStatus.PULLED
+_HANDED_OVER, _RETURNED = NoticeStatus.HANDED_OVER, NoticeStatus.RETURNED
+_EXPIRED, _CANCELLED = NoticeStatus.EXPIRED, NoticeStatus.CANCELLED
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    S.MAILED: {S.BOOKED, S.PULLED, S.RETURNED, S.EXPIRED, S.CANCELLED},
-    S.BOOKED: {S.MAILED, S.PULLED, S.HANDED_OVER, S.CANCELLED},
-    S.PULLED: {S.HANDED_OVER, S.BOOKED, S.MAILED, S.CANCELLED},
-    S.RETURNED: {S.MAILED, S.EXPIRED, S.CANCELLED},
-    S.EXPIRED: {S.MAILED},
-    S.HANDED_OVER: set(),
-    S.CANCELLED: set(),
+    _MAILED: {_BOOKED, _PULLED, _RETURNED, _EXPIRED, _CANCELLED},
+    _BOOKED: {_MAILED, _PULLED, _HANDED_OVER, _CANCELLED},
+    _PULLED: {_HANDED_OVER, _BOOKED, _MAILED, _CANCELLED},
+    _RETURNED: {_MAILED, _EXPIRED, _CANCELLED},
+    _EXPIRED: {_MAILED},
+    _HANDED_OVER: set(),
+    _CANCELLED: set(),
 }
 
 
@@ -38,7 +40,7 @@ def notice_create(*, number: str, birth_day: int, ward: Ward, actor: Actor, mail
                   expires_on: dt.date | None = None, place: Place | None = None,
                   birth_month: int | None = None) -> Notice:
     normalised = normalise_notice_number(number)
-    errors = _notice_errors(normalised, birth_day, birth_month)
+    errors = notice_field_errors(normalised, birth_day, birth_month)
     if not errors.get("number") and Notice.objects.filter(number=normalised).exists():
         errors.setdefault("number", []).append(_("A notice with this number already exists."))
     if errors:
@@ -52,7 +54,7 @@ def notice_create(*, number: str, birth_day: int, ward: Ward, actor: Actor, mail
     return notice
 
 
-def _notice_errors(number: str, birth_day, birth_month) -> dict[str, list]:
+def notice_field_errors(number: str, birth_day, birth_month) -> dict[str, list]:
     errors: dict[str, list] = {}
     if not notice_number_is_valid(number):
         errors["number"] = [_("The notice number does not have the form this city uses.")]
@@ -63,31 +65,29 @@ def _notice_errors(number: str, birth_day, birth_month) -> dict[str, list]:
     return errors
 
 
-def notice_transition(*, notice: Notice, to: str, actor: Actor, reason: str = "") -> Notice:
-    """Move a notice to another status, if its progress allows it; the one place that does."""
+def notice_transition(*, notice: Notice, to: str, actor: Actor, reason: str = "", locked: bool = False) -> Notice:
+    """Move a notice to another status, if its progress allows it; the one place that does.
+
+    `locked`: the caller already holds the notice's row lock in its own transaction (the booking
+    service does); otherwise the row is locked here.
+    """
     with transaction.atomic():
-        locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        apply_transition(locked, to=to, actor=actor, reason=reason)
-    notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
+        target = notice if locked else Notice.objects.select_for_update().get(pk=notice.pk)
+        if to not in ALLOWED_TRANSITIONS.get(target.status, set()):
+            raise TransitionNotAllowedError(TransitionNotAllowedError.default_message % {
+                "from": NoticeStatus(target.status).label,
+                "to": NoticeStatus(to).label if to in NoticeStatus.values else to,
+            })
+        previous = target.status
+        target.status = to
+        target.status_changed_at = timezone.now()
+        target.save(update_fields=["status", "status_changed_at"])
+        changes = {"status": [previous, to]}
+        if reason:
+            changes["reason"] = reason
+        audit_record(actor=actor, action="notice.status", notice=target, changes=changes)
+    notice.status, notice.status_changed_at = target.status, target.status_changed_at
     return notice
-
-
-def apply_transition(locked: Notice, *, to: str, actor: Actor, reason: str = "") -> None:
-    """The transition itself, for a notice the caller has already locked in its transaction."""
-    if to not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowedError(
-            TransitionNotAllowedError.default_message % {
-                "from": NoticeStatus(locked.status).label, "to": NoticeStatus(to).label if to in S.values else to,
-            }
-        )
-    previous = locked.status
-    locked.status = to
-    locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_changed_at"])
-    changes = {"status": [previous, to]}
-    if reason:
-        changes["reason"] = reason
-    audit_record(actor=actor, action="notice.status", notice=locked, changes=changes)
 
 
 def notice_hand_over(*, notice: Notice, actor: Actor) -> Notice:
@@ -100,6 +100,6 @@ def notice_hand_over(*, notice: Notice, actor: Actor) -> Notice:
             active.save(update_fields=["status", "updated_at"])
             audit_record(actor=actor, action="reservation.complete", notice=locked, reservation=active,
                          changes={"status": [ReservationStatus.ACTIVE, ReservationStatus.COMPLETED]})
-        apply_transition(locked, to=NoticeStatus.HANDED_OVER, actor=actor)
+        notice_transition(notice=locked, to=NoticeStatus.HANDED_OVER, actor=actor, locked=True)
     notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
     return notice

@@ -3,21 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from booking.clock import city_today, city_tz
+from booking.formatting import slot_label
+from booking.ics import booking_calendar_file
 from booking.models import MailReceipt, Reservation, ReservationStatus
-from config.tasking import enqueue_on_commit
+from kernel.mail import render_templated_mail
+from kernel.tasking import enqueue_on_commit
+from tenants.selectors import municipality_site_url
+
+SEND_RESERVATION_MAIL = "booking.send_reservation_mail"  # the task (booking/tasks.py) that sends one
 
 
 def reservation_event_notify(*, reservation: Reservation, event: str) -> None:
     """Queue the mail for a booking event once the transaction commits (only if an address was given)."""
     if not reservation.email:
         return
-    from booking.tasks import send_reservation_mail
-
-    enqueue_on_commit(send_reservation_mail, reservation.pk, event, f"{event}:{timezone.now().isoformat()}")
+    enqueue_on_commit(SEND_RESERVATION_MAIL, reservation.pk, event, f"{event}:{timezone.now().isoformat()}")
 
 
 def reminder_key(reservation: Reservation) -> str:
@@ -30,8 +34,6 @@ def reservation_mail_send(*, reservation_id: int, event: str, key: str) -> bool:
     The receipt and the sending share one transaction: if the relay fails, the receipt is rolled
     back and the task's retry sends the mail.
     """
-    from booking.mails import build_reservation_mail
-
     with transaction.atomic():
         reservation = (
             Reservation.objects.select_related("slot", "slot__place", "notice").filter(pk=reservation_id).first()
@@ -63,8 +65,6 @@ def reminders_due(today: dt.date | None = None):
 
 def reminders_queue(today: dt.date | None = None) -> int:
     """Queue a reminder for every booking of tomorrow that has not had one; safe to run many times."""
-    from booking.tasks import send_reservation_mail
-
     due = list(reminders_due(today))
     sent = set(MailReceipt.objects.filter(reservation__in=due, key__startswith="reminder:")
                .values_list("reservation_id", "key"))
@@ -72,5 +72,29 @@ def reminders_queue(today: dt.date | None = None) -> int:
     queued = [(pk, key) for pk, key in queued if (pk, key) not in sent]
     with transaction.atomic():
         for pk, key in queued:
-            enqueue_on_commit(send_reservation_mail, pk, "reminder", key)
+            enqueue_on_commit(SEND_RESERVATION_MAIL, pk, "reminder", key)
     return len(queued)
+
+
+def build_reservation_mail(reservation: Reservation, event: str):
+    municipality = connection.tenant
+    language = reservation.language if reservation.language in municipality.languages() else "ja"
+    place = reservation.slot.place
+    context = {
+        "event": event,
+        "city": municipality.display_name(language),
+        "municipality": municipality,
+        "code": reservation.code,
+        "when": slot_label(reservation.slot.starts_at, reservation.slot.ends_at, language),
+        "place": place.display_name(language),
+        "address": place.address,
+        "guidance": place.guidance_in(language),
+        "site_url": municipality_site_url(municipality),
+    }
+    message = render_templated_mail(to=[reservation.email], template=f"booking/mail/{event}", context=context,
+                                    language=language)
+    if event in ("created", "changed", "cancelled"):
+        message.attach(f"{reservation.code}.ics",
+                       booking_calendar_file(reservation, language, cancelled=event == "cancelled"),
+                       "text/calendar; charset=utf-8")
+    return message

@@ -17,6 +17,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 SHARED_APPS = [
     "django_tenants",
     "tenants",
+    "platform_console",
     "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -62,21 +63,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Request pipeline ----------------------------------------------------------------------
 MIDDLEWARE = [
-    "config.middleware.MunicipalityMiddleware",
+    "tenants.middleware.MunicipalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "kernel.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "config.middleware.MunicipalityLanguageMiddleware",
+    "tenants.middleware.MunicipalityLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.SessionTenantBindingMiddleware",
+    "tenants.middleware.SessionTenantBindingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.middleware.SuspendedMunicipalityMiddleware",
-    "config.middleware.ApplicationErrorMiddleware",
+    "tenants.middleware.SuspendedMunicipalityMiddleware",
+    "kernel.middleware.ApplicationErrorMiddleware",
 ]
 
 TEMPLATES = [
@@ -90,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.municipality",
+                "tenants.context_processors.municipality",
             ],
         },
     },
@@ -162,7 +163,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 else:
-    EMAIL_BACKEND = "config.mail.OutboxEmailBackend"
+    EMAIL_BACKEND = "kernel.mail.OutboxEmailBackend"
 MADOGUCHI_OUTBOX_DIR = Path(env.str("MADOGUCHI_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="madoguchi <no-reply@madoguchi.localhost>")
 

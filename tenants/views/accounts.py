@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tenants.access import access_is_platform_admin, access_membership, access_municipalities
+from tenants.access import access_is_platform_admin, access_membership, access_municipalities, membership_has_role
 from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Municipality
 from tenants.selectors import platform_url
 
@@ -61,13 +61,13 @@ def home(request):
         membership = access_membership(request.user, tenant)
         if membership is None:
             raise PermissionDenied
-        if membership.role in {str(role) for role in STAFF_ROLES}:
+        if membership_has_role(membership, STAFF_ROLES):
             return redirect("lgwan_access:home")
-        if membership.role in {str(role) for role in OPERATOR_ROLES}:
+        if membership_has_role(membership, OPERATOR_ROLES):
             return redirect(platform_url("/operator/"))
         raise PermissionDenied
     if access_is_platform_admin(request.user):
         return redirect("platform:home")
     if access_municipalities(request.user).exists():
-        return redirect("operator_console:home")
+        return redirect("telephony_adapter:home")
     raise PermissionDenied

@@ -8,11 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking.clock import at, city_today, city_tz
-from booking.models import Channel, Place, Slot
+from booking.models import Place, Slot
 from booking.selectors.availability import place_day, place_month, place_week
+from booking.selectors.eligibility import booking_window
 from booking.services.calendars import weekly_hours_set
-from booking.services.reservations import booking_window, reservation_create
-from tests.booking_factories import CITIZEN, NoticeFactory, PlaceFactory, make_slot, open_weekday
+from booking.services.reservations import reservation_book
+from tests.booking.factories import STAFF, NoticeFactory, PlaceFactory, make_slot, open_weekday
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ def test_month_view_shows_capacity_free_seats_and_full_days(in_city_a):
     place.default_for_wards.add(NoticeFactory().ward)
     day = open_weekday()
     only = make_slot(place, day, dt.time(10), capacity=1)
-    reservation_create(notice=NoticeFactory(default_place=place), slot=only, channel=Channel.STAFF,
-                       actor=CITIZEN.__class__(kind="system", channel=Channel.STAFF))
+    reservation_book(notice=NoticeFactory(default_place=place), slot=only, actor=STAFF)
     other_day = open_weekday(skip=1)
     make_slot(place, other_day, dt.time(10), capacity=3)
     month = place_month(place=place, year=day.year, month=day.month)

@@ -8,7 +8,6 @@ import pytest
 from booking.clock import at, city_today, local
 from booking.errors import BookingError, CalendarConflictError
 from booking.models import CalendarException, OpeningRule, Place, Slot
-from booking.services.audit import Actor
 from booking.services.calendars import (
     calendar_exception_set,
     day_plan,
@@ -17,11 +16,10 @@ from booking.services.calendars import (
     slots_regenerate,
     weekly_hours_set,
 )
-from booking.services.reservations import reservation_create
-from tests.booking_factories import NoticeFactory, PlaceFactory, open_weekday
+from booking.services.reservations import reservation_book
+from tests.booking.factories import STAFF, NoticeFactory, PlaceFactory, open_weekday
 
 pytestmark = pytest.mark.django_db
-STAFF = Actor(kind="system", channel="staff", label="test staff")
 
 
 def times(place: Place, day: dt.date) -> list[str]:
@@ -95,7 +93,7 @@ def test_year_end_break_in_materialised_slots(place):
 
 def book(slot, count):
     for _ in range(count):
-        reservation_create(notice=NoticeFactory(), slot=slot, channel="staff", actor=STAFF)
+        reservation_book(notice=NoticeFactory(), slot=slot, actor=STAFF)
 
 
 def test_capacity_cut_below_bookings_is_refused_naming_the_slot(place):

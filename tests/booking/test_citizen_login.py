@@ -16,7 +16,7 @@ from booking.services.citizen_login import (
     notice_login_locked,
     notice_login_unlock,
 )
-from tests.booking_factories import NoticeFactory
+from tests.booking.factories import NoticeFactory
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)

@@ -4,15 +4,14 @@ import re
 
 import pytest
 
-from booking.errors import BookingError
+from booking.errors import BookingError, NoticeImportError
 from booking.models import AuditEntry, Notice, Place
 from booking.notice_numbers import normalise_notice_number
-from booking.services.audit import Actor
-from booking.services.notice_import import NoticeImportError, notices_import_csv
+from booking.services.notice_import import notices_import_csv
 from booking.services.notices import notice_create
+from tests.booking.factories import STAFF
 
 pytestmark = pytest.mark.django_db
-STAFF = Actor(kind="user", channel="staff", label="importer")
 
 GOOD = (
     "notice_number,birth_day,ward,mailed_on,expires_on\n"

@@ -6,14 +6,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from booking.models import Channel, MailReceipt, Place, Slot
+from booking.models import MailReceipt, Place, Slot
 from booking.services.audit import Actor
 from booking.services.notifications import reminders_queue
-from booking.services.reservations import reservation_cancel, reservation_change, reservation_create
-from tests.booking_factories import CITIZEN, NoticeFactory, make_slot, open_weekday
+from booking.services.reservations import reservation_book, reservation_cancel
+from tests.booking.factories import CITIZEN, STAFF, NoticeFactory, make_slot, open_weekday
 
 pytestmark = pytest.mark.django_db
-STAFF = Actor(kind="user", channel=Channel.STAFF, label="staff")
 
 
 @pytest.fixture
@@ -23,8 +22,8 @@ def kita(in_city_a):
 
 def book(slot, *, email="hanako@example.jp", language="ja", capture=None, actor=CITIZEN):
     with capture(execute=True):
-        return reservation_create(notice=NoticeFactory(), slot=slot, channel=actor.channel, actor=actor,
-                                  email=email, language=language)
+        return reservation_book(notice=NoticeFactory(), slot=slot, actor=actor, email=email,
+                                language=language).reservation
 
 
 def test_booking_mail_in_japanese_with_era_code_place_and_calendar_file(kita, django_capture_on_commit_callbacks):
@@ -54,7 +53,7 @@ def test_no_mail_without_an_address_and_none_before_commit(kita, django_capture_
     book(slot, email="", capture=django_capture_on_commit_callbacks)
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        reservation_create(notice=NoticeFactory(), slot=slot, channel="web", actor=CITIZEN, email="a@example.jp")
+        reservation_book(notice=NoticeFactory(), slot=slot, actor=CITIZEN, email="a@example.jp")
     assert len(pending) == 1 and mail.outbox == []
 
 
@@ -62,7 +61,7 @@ def test_change_and_cancel_each_send_a_mail_saying_what_was_accepted(kita, djang
     first, second = make_slot(kita, open_weekday(), dt.time(9)), make_slot(kita, open_weekday(skip=1), dt.time(14))
     reservation = book(first, capture=django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        reservation_change(reservation=reservation, slot=second, actor=CITIZEN)
+        reservation_book(notice=reservation.notice, slot=second, actor=CITIZEN)
     with django_capture_on_commit_callbacks(execute=True):
         reservation_cancel(reservation=reservation, actor=CITIZEN)
     subjects = [m.subject for m in mail.outbox]
@@ -122,14 +121,12 @@ def test_a_reminder_queued_before_a_cancellation_is_not_sent(kita, django_captur
 
 
 def test_mails_link_to_the_port_the_site_is_served_on(in_city_a, settings):
-    from booking.mails import build_reservation_mail
     from booking.models import Place
-    from booking.services.audit import Actor
-    from booking.services.reservations import reservation_create
-    from tests.booking_factories import NoticeFactory, make_slot, open_weekday
+    from booking.services.notifications import build_reservation_mail
+    from tests.booking.factories import NoticeFactory, make_slot, open_weekday
 
     settings.MADOGUCHI_SITE_PORT = "8123"
     notice = NoticeFactory()
-    booking = reservation_create(notice=notice, slot=make_slot(Place.objects.get(code="kita"), open_weekday()),
-                                 channel="web", actor=Actor.citizen(notice=notice), email="taro@example.jp")
+    booking = reservation_book(notice=notice, slot=make_slot(Place.objects.get(code="kita"), open_weekday()),
+                               actor=Actor.citizen(notice=notice), email="taro@example.jp").reservation
     assert "http://alpha.localhost:8123/" in build_reservation_mail(booking, "created").body

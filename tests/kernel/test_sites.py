@@ -1,7 +1,7 @@
 """Absolute links come from one helper and point where the product actually serves."""
 from __future__ import annotations
 
-from config.devrun import link_environment
+from devtools.devrun import link_environment
 from kernel.sites import site_url
 
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from tests.booking_factories import NoticeFactory
+from tests.booking.factories import NoticeFactory
 
 HOST = "alpha.localhost"
 CITIZEN_PATHS = [

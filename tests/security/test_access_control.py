@@ -5,8 +5,8 @@ import pytest
 
 from booking.models import Place, Reservation
 from booking.services.audit import Actor
-from booking.services.reservations import reservation_create
-from tests.booking_factories import NoticeFactory, make_slot, open_weekday
+from booking.services.reservations import reservation_book
+from tests.booking.factories import NoticeFactory, make_slot, open_weekday
 from tests.security.conftest import citizen_client, page
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_citizen_pages_need_a_login(in_city_a, path):
 def test_a_citizen_never_sees_another_notices_booking(logged_in):
     other = NoticeFactory(number="SEC000002", birth_day=3)
     slot = make_slot(Place.objects.get(code="kita"), open_weekday())
-    booking = reservation_create(notice=other, slot=slot, channel="web", actor=Actor.citizen(notice=other))
+    booking = reservation_book(notice=other, slot=slot, actor=Actor.citizen(notice=other)).reservation
     assert booking.code not in page(logged_in.get("/booking/"))
     assert logged_in.get("/booking/calendar.ics").status_code == 404
     logged_in.post("/booking/cancel/")

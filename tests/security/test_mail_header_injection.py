@@ -9,8 +9,8 @@ from django.core import mail
 from booking.errors import BookingError
 from booking.models import Place, Reservation
 from booking.services.audit import Actor
-from booking.services.reservations import reservation_create
-from tests.booking_factories import make_slot, open_weekday
+from booking.services.reservations import reservation_book
+from tests.booking.factories import make_slot, open_weekday
 from tests.security.conftest import page
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_the_booking_form_refuses_the_address(logged_in, slot, address, django_c
 @pytest.mark.parametrize("address", INJECTIONS)
 def test_the_booking_service_refuses_it_for_every_channel(notice, slot, address):
     with pytest.raises(BookingError) as refused:
-        reservation_create(notice=notice, slot=slot, channel="phone", actor=Actor.citizen(channel="phone"),
+        reservation_book(notice=notice, slot=slot, actor=Actor.citizen(channel="phone"),
                            email=address)
     assert refused.value.field == "email"
     assert not Reservation.objects.exists()

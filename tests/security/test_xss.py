@@ -19,7 +19,7 @@ def test_a_typed_notice_number_is_escaped_when_shown_back(in_city_a):
 
 def test_a_typed_email_is_escaped_when_shown_back(logged_in):
     from booking.models import Slot
-    from tests.booking_factories import make_slot, open_weekday
+    from tests.booking.factories import make_slot, open_weekday
 
     slot = make_slot(Place.objects.get(code="kita"), open_weekday())
     form = page(logged_in.get(f"/booking/slots/{slot.pk}/"))

@@ -1,12 +1,14 @@
-"""The logged-in citizen: see the booking, choose a place and a time, confirm, change, cancel."""
+"""The logged-in citizen: see the booking, choose a place and a time, confirm, change, cancel.
+
+Each view reads what it needs once (`citizen_booking`), calls one service and shapes the page.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,39 +24,24 @@ from booking.errors import (
     ReservationNotActiveError,
     SlotFullError,
 )
-from booking.mails import booking_calendar_file
-from booking.models import Channel, Place, Reservation, ReservationStatus, Slot
+from booking.ics import booking_calendar_file
+from booking.models import Place
 from booking.selectors.availability import place_day, place_month
+from booking.selectors.eligibility import CitizenBooking, booking_window, citizen_booking
+from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
-from booking.services.reservations import (
-    allowed_place_ids,
-    booking_window,
-    notice_bookable,
-    reservation_cancel,
-    reservation_change,
-    reservation_create,
-)
+from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm
 from booking.web.session import citizen_required, citizen_session, take_kept_fields
-
-TOKENS_KEY = "citizen_confirm_tokens"
-
-
-def _active_reservation(notice) -> Reservation | None:
-    return (notice.reservations.filter(status=ReservationStatus.ACTIVE)
-            .select_related("slot", "slot__place").first())
+from booking.web.tokens import token_issue, token_spend
 
 
-def _allowed_places(notice) -> list[Place]:
-    return list(Place.objects.filter(pk__in=allowed_place_ids(notice), is_active=True))
-
-
-def _place_or_404(places: list[Place], code: str) -> Place:
+def _place_or_404(booking: CitizenBooking, code: str) -> Place:
     """The place with `code` among those the notice may use."""
-    for place in places:
-        if place.code == code:
-            return place
-    raise Http404
+    place = booking.place(code)
+    if place is None:
+        raise Http404
+    return place
 
 
 def _actor(request) -> Actor:
@@ -65,33 +52,34 @@ def _actor(request) -> Actor:
 def status(request):
     """The citizen's page: the booking if there is one, otherwise where to book."""
     language = translation.get_language()
-    reservation = _active_reservation(request.notice)
+    booking = citizen_booking(request.notice)
+    reservation = booking.reservation
     place = reservation.slot.place if reservation else None
     return render(request, "booking/web/status.html", {
         "reservation": reservation,
         "place_name": place.localized_name(language) if place else "",
         "address": place.localized_address() if place else "",
         "guidance": place.guidance_in(language) if place else None,
-        "bookable": notice_bookable(request.notice),
-        "start_url": _start_url(request.notice) if reservation is None else "",
+        "bookable": booking.bookable,
+        "start_url": _start_url(booking) if reservation is None else "",
     })
 
 
-def _start_url(notice) -> str:
-    places = _allowed_places(notice)
-    if len(places) == 1:
-        return reverse("citizen:month", args=[places[0].code])
+def _start_url(booking: CitizenBooking) -> str:
+    if booking.start_place is not None:
+        return reverse("citizen:month", args=[booking.start_place.code])
     return reverse("citizen:places")
 
 
 @citizen_required
 def places(request):
     language = translation.get_language()
+    booking = citizen_booking(request.notice)
+    if booking.start_place is not None:
+        return redirect("citizen:month", booking.start_place.code)
     choices = [{"place": place, "name": place.localized_name(language), "address": place.localized_address(),
                 "guidance": place.guidance_in(language)}
-               for place in _allowed_places(request.notice)]
-    if len(choices) == 1:
-        return redirect("citizen:month", choices[0]["place"].code)
+               for place in booking.places]
     return render(request, "booking/web/places.html", {"choices": choices})
 
 
@@ -102,8 +90,8 @@ def _month_bounds() -> tuple[dt.date, dt.date]:
 
 @citizen_required
 def month(request, place_code):
-    allowed = _allowed_places(request.notice)
-    place = _place_or_404(allowed, place_code)
+    booking = citizen_booking(request.notice)
+    place = _place_or_404(booking, place_code)
     first, last = _month_bounds()
     try:
         shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else first
@@ -120,14 +108,15 @@ def month(request, place_code):
         "weeks": availability.weeks(),
         "previous_month": previous_month if previous_month >= first else None,
         "next_month": next_month if next_month <= last else None,
-        "reservation": _active_reservation(request.notice),
-        "several_places": len(allowed) > 1,
+        "reservation": booking.reservation,
+        "several_places": len(booking.places) > 1,
     })
 
 
 @citizen_required
 def day(request, place_code, date):
-    place = _place_or_404(_allowed_places(request.notice), place_code)
+    booking = citizen_booking(request.notice)
+    place = _place_or_404(booking, place_code)
     try:
         chosen = dt.date.fromisoformat(date)
     except ValueError:
@@ -142,47 +131,35 @@ def day(request, place_code, date):
         "date": chosen,
         "slots": slots,
         "any_bookable": any(slot.state in ("available", "few") for slot in slots),
-        "reservation": _active_reservation(request.notice),
+        "reservation": booking.reservation,
     })
-
-
-def _new_token(request) -> str:
-    token = secrets.token_urlsafe(16)
-    request.session[TOKENS_KEY] = (request.session.get(TOKENS_KEY) or [])[-9:] + [token]
-    return token
-
-
-def _spend_token(request, token: str) -> bool:
-    tokens = request.session.get(TOKENS_KEY) or []
-    if token not in tokens:
-        return False
-    tokens.remove(token)
-    request.session[TOKENS_KEY] = tokens
-    return True
 
 
 @citizen_required(keep_fields=("email",))
 def confirm(request, slot_id):
-    slot = get_object_or_404(Slot.objects.select_related("place"), pk=slot_id)
-    place = _place_or_404(_allowed_places(request.notice), slot.place.code)
-    reservation = _active_reservation(request.notice)
+    booking = citizen_booking(request.notice)
+    slot = slot_by_id(slot_id)
+    if slot is None:
+        raise Http404
+    place = _place_or_404(booking, slot.place.code)
+    reservation = booking.reservation
     email_required = request.tenant.email_required
     language = translation.get_language()
     if request.method == "POST":
         form = ConfirmForm(request.POST, email_required=email_required)
         if form.is_valid():
-            if not _spend_token(request, form.cleaned_data["token"]):
+            if not token_spend(request, form.cleaned_data["token"]):
                 messages.info(request, _("This form was already sent. Here is your booking as it stands."))
                 return redirect("citizen:booking")
-            response = _book(request, slot, reservation, form, language)
+            response = _book(request, slot, form, language)
             if response is not None:
                 return response
         form.data = form.data.copy()
-        form.data["token"] = _new_token(request)
+        form.data["token"] = token_issue(request)
     else:
         kept = take_kept_fields(request)  # typed before the last login ran out
         email = kept.get("email") or (reservation.email if reservation else "")
-        form = ConfirmForm(initial={"token": _new_token(request), "email": email}, email_required=email_required)
+        form = ConfirmForm(initial={"token": token_issue(request), "email": email}, email_required=email_required)
     return render(request, "booking/web/confirm.html", {
         "slot": slot, "place_name": place.localized_name(language), "address": place.localized_address(),
         "guidance": place.guidance_in(language), "form": form, "reservation": reservation,
@@ -190,19 +167,13 @@ def confirm(request, slot_id):
     })
 
 
-def _book(request, slot, reservation, form, language):
-    """Create or change the booking; a redirect on success or a clear way forward, None to show the form."""
-    email = form.cleaned_data["email"]
+def _book(request, slot, form, language):
+    """Book or move through the one booking service; a redirect on success or a clear way forward,
+    None to show the form again with its errors."""
     day_url = reverse("citizen:day", args=[slot.place.code, local(slot.starts_at).date().isoformat()])
     try:
-        if reservation is None:
-            reservation_create(notice=request.notice, slot=slot, channel=Channel.WEB, actor=_actor(request),
-                               email=email, language=language)
-            messages.success(request, _("Your booking is confirmed."))
-        else:
-            reservation_change(reservation=reservation, slot=slot, actor=_actor(request), email=email)
-            messages.success(request, _("Your booking was changed."))
-        return redirect("citizen:booking")
+        outcome = reservation_book(notice=request.notice, slot=slot, actor=_actor(request),
+                                   email=form.cleaned_data["email"], language=language)
     except SlotFullError:
         messages.error(request, _("Sorry, this time was taken while you were choosing. Please choose another time."))
         return redirect(day_url)
@@ -215,11 +186,13 @@ def _book(request, slot, reservation, form, language):
             return None
         messages.error(request, error.message)
         return redirect(day_url if not isinstance(error, ChangeClosedError) else reverse("citizen:booking"))
+    messages.success(request, _("Your booking was changed.") if outcome.moved else _("Your booking is confirmed."))
+    return redirect("citizen:booking")
 
 
 @citizen_required
 def cancel(request):
-    reservation = _active_reservation(request.notice)
+    reservation = citizen_booking(request.notice).reservation
     if reservation is None:
         messages.info(request, _("There is no booking to cancel."))
         return redirect("citizen:booking")
@@ -241,7 +214,7 @@ def cancel(request):
 
 @citizen_required
 def calendar_file(request):
-    reservation = _active_reservation(request.notice)
+    reservation = citizen_booking(request.notice).reservation
     if reservation is None:
         raise Http404
     response = HttpResponse(booking_calendar_file(reservation, translation.get_language()),

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
-from booking.models import Place
+from booking.selectors.lookups import active_places
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import citizen_log_in, citizen_log_out, citizen_logged_in
@@ -21,7 +21,7 @@ def _places(language: str) -> list[dict]:
     return [
         {"name": place.localized_name(language), "address": place.localized_address(), "phone": place.phone,
          "guidance": place.guidance_in(language)}
-        for place in Place.objects.filter(is_active=True)
+        for place in active_places()
     ]
 
 

@@ -1,0 +1,127 @@
+"""Read rules of booking: who may book what, where and when (WEB-4, WEB-15, SYS-2).
+
+The booking service enforces these rules inside its transaction; the surfaces read them to show
+what can be done. A rule that refuses returns the error a user would see (it does not raise), so
+both can use it. `citizen_booking` gathers what one request needs, computed once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.clock import city_today, current_municipality
+from booking.errors import (
+    AlreadyBookedError,
+    BookingError,
+    BookingWindowError,
+    CardHandedOverError,
+    NoticeNotBookableError,
+    PlaceNotAllowedError,
+    SlotInPastError,
+)
+from booking.models import Channel, Notice, NoticeStatus, Place, Reservation, ReservationStatus, Slot
+
+# Channels whose users judge place and short notice themselves (OPS-6): the counter staff.
+STAFF_CHANNELS = frozenset({Channel.STAFF})
+_CLOSED_STATUSES = (NoticeStatus.EXPIRED, NoticeStatus.CANCELLED, NoticeStatus.RETURNED)
+
+
+def booking_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The earliest and latest start a citizen may book now (WEB-15)."""
+    now = now or timezone.now()
+    policy = current_municipality()
+    return now + dt.timedelta(hours=policy.booking_closes_hours), now + dt.timedelta(days=policy.booking_opens_days)
+
+
+def allowed_place_ids(notice: Notice) -> set[int]:
+    """Where this notice may be picked up: its ward's office and its own default place, plus every
+    place citizens may choose if the city lets them choose (WEB-4). Active places only."""
+    ids = set(notice.ward.default_places.filter(is_active=True).values_list("pk", flat=True))
+    if notice.default_place_id:
+        ids |= set(Place.objects.filter(pk=notice.default_place_id, is_active=True).values_list("pk", flat=True))
+    if current_municipality().places_selectable:
+        ids |= set(Place.objects.filter(is_active=True, citizen_selectable=True).values_list("pk", flat=True))
+    return ids
+
+
+def allowed_places(notice: Notice) -> list[Place]:
+    return list(Place.objects.filter(pk__in=allowed_place_ids(notice)).order_by("sort_order", "code"))
+
+
+def notice_refusal(notice: Notice, *, moving: bool = False) -> BookingError | None:
+    """Why this notice cannot be booked now (or, with `moving`, its booking moved); None if it can."""
+    if notice.status == NoticeStatus.HANDED_OVER:
+        return CardHandedOverError()
+    if not moving and notice.status in (NoticeStatus.BOOKED, NoticeStatus.PULLED):
+        return AlreadyBookedError()
+    if notice.status in _CLOSED_STATUSES:
+        return NoticeNotBookableError()
+    if notice.expires_on and notice.expires_on < city_today():
+        return NoticeNotBookableError(_("The pickup deadline of this notice has passed. Please call us."))
+    return None
+
+
+def notice_bookable(notice: Notice) -> bool:
+    """Whether this notice may be booked, or its booking moved, now."""
+    return notice_refusal(notice, moving=True) is None
+
+
+def slot_refusal(slot: Slot, notice: Notice, *, channel: str, now: dt.datetime,
+                 place_ids: set[int] | None = None) -> BookingError | None:
+    """Why `notice` cannot take `slot` through `channel` now; None if it can.
+
+    Staff at the counter may book any active place and at short notice (OPS-6); everybody else
+    within the booking window and at the places the notice may use.
+    """
+    if slot.starts_at <= now:
+        return SlotInPastError()
+    if not slot.place.is_active:
+        return PlaceNotAllowedError()
+    if channel in STAFF_CHANNELS:
+        return None
+    earliest, latest = booking_window(now)
+    if not earliest <= slot.starts_at <= latest:
+        policy = current_municipality()
+        return BookingWindowError(BookingWindowError.default_message % {
+            "opens": policy.booking_opens_days, "closes": policy.booking_closes_hours})
+    if slot.place_id not in (place_ids if place_ids is not None else allowed_place_ids(notice)):
+        return PlaceNotAllowedError()
+    return None
+
+
+def change_cut_off(reservation: Reservation) -> dt.datetime:
+    """Until when citizens may change or cancel this booking themselves."""
+    return reservation.slot.starts_at - dt.timedelta(hours=current_municipality().change_closes_hours)
+
+
+def active_reservation(notice: Notice) -> Reservation | None:
+    """The notice's active booking, with its slot and place, if it has one."""
+    return (Reservation.objects.filter(notice=notice, status=ReservationStatus.ACTIVE)
+            .select_related("slot", "slot__place").first())
+
+
+@dataclass(frozen=True)
+class CitizenBooking:
+    """What a page of the citizen site needs about the logged-in notice, read once per request."""
+
+    notice: Notice
+    reservation: Reservation | None
+    places: list[Place]
+    bookable: bool
+
+    def place(self, code: str) -> Place | None:
+        """The allowed place with this code (None: not one this notice may use)."""
+        return next((place for place in self.places if place.code == code), None)
+
+    @property
+    def start_place(self) -> Place | None:
+        """The place to book at when there is only one to choose."""
+        return self.places[0] if len(self.places) == 1 else None
+
+
+def citizen_booking(notice: Notice) -> CitizenBooking:
+    return CitizenBooking(notice=notice, reservation=active_reservation(notice), places=allowed_places(notice),
+                          bookable=notice_bookable(notice))

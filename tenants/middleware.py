@@ -1,0 +1,86 @@
+"""Request pipeline of a city's or the platform's site: which municipality, which language, whose session."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import render
+from django.utils import translation
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.languages import DEFAULT_LANGUAGE
+from tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
+
+SESSION_MUNICIPALITY_KEY = "_madoguchi_schema"
+
+
+class MunicipalityMiddleware(TenantMainMiddleware):
+    """Selects the municipality's schema by the request's host (django-tenants)."""
+
+    def no_tenant_found(self, request, hostname):
+        translation.activate(DEFAULT_LANGUAGE)
+        return render(request, "errors/unknown_site.html", {"hostname": hostname}, status=404)
+
+
+class MunicipalityLanguageMiddleware:
+    """Keeps the language to those the municipality enabled; Japanese otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.kind == Municipality.Kind.CITY:
+            if translation.get_language() not in tenant.languages():
+                translation.activate(DEFAULT_LANGUAGE)
+                request.LANGUAGE_CODE = DEFAULT_LANGUAGE
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class SessionTenantBindingMiddleware:
+    """A session belongs to the municipality where it was opened; elsewhere it is void.
+
+    Sessions live in the public schema, so a session cookie copied to another city's domain
+    would otherwise still authenticate there: a staff login, or a citizen's notice (whose id
+    means another notice in another city's schema).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        schema = getattr(getattr(request, "tenant", None), "schema_name", None)
+        if schema and hasattr(request, "session"):
+            bound = request.session.get(SESSION_MUNICIPALITY_KEY)
+            if bound and bound != schema:
+                logger.warning("session of %s presented at %s; logged out", bound, schema)
+                logout(request)
+        response = self.get_response(request)
+        if schema and hasattr(request, "session") and not request.session.get(SESSION_MUNICIPALITY_KEY):
+            # any session that carries something (a staff login, a citizen's notice) is bound,
+            # also right after logging in
+            carries = any(not key.startswith("_") for key in request.session.keys())  # noqa: SIM118
+            if request.user.is_authenticated or carries:
+                request.session[SESSION_MUNICIPALITY_KEY] = schema
+        return response
+
+
+class SuspendedMunicipalityMiddleware:
+    """A suspended city's sites answer with a clear page, whatever the path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.kind == Municipality.Kind.CITY and tenant.is_suspended:
+            if not request.path.startswith(settings.STATIC_URL):
+                response = render(request, "errors/suspended.html", {"municipality": tenant}, status=503)
+                response["Retry-After"] = "3600"
+                return response
+        return self.get_response(request)
