@@ -14,6 +14,7 @@ run: install
 	$(PY) -m devtools.devrun
 
 test: install
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devtools.localdb exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED) system-packages messages
@@ -40,10 +41,11 @@ MUTANTS ?=
 mutate: install
 	rm -rf mutants
 	$(PY) -m devtools.localdb exec -- env MADOGUCHI_TEST_DB_CLONE=1 $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS) || true
-	$(PY) -m devtools.localdb exec -- $(PY) -m devtools.mutation_score
+	$(PY) -m devtools.mutation_score
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 stop-db: $(INSTALLED)
 	$(PY) -m devtools.localdb stop

@@ -20,7 +20,8 @@ def main() -> int:
     if judged:
         print(f"mutation score: {100 * killed / judged:.1f} % ({killed} of {judged})")
     listing = subprocess.run([mutmut, "results"], capture_output=True, text=True, check=False).stdout
-    survivors = [line.strip() for line in listing.splitlines() if line.strip()]
+    survivors = [line.strip() for line in listing.splitlines()
+                 if line.strip().endswith((": survived", ": no tests"))]
     if survivors:
         print("surviving mutants (mutmut show NAME):")
         for line in survivors:

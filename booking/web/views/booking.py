@@ -5,6 +5,7 @@ Each view reads what it needs once (`citizen_booking`), calls one service and sh
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -25,7 +26,6 @@ from booking.errors import (
     SlotFullError,
 )
 from booking.ics import booking_calendar_file
-from booking.models import Place
 from booking.selectors.availability import place_day, place_month
 from booking.selectors.eligibility import CitizenBooking, booking_window, citizen_booking
 from booking.selectors.lookups import slot_by_id
@@ -34,6 +34,9 @@ from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm
 from booking.web.session import citizen_required, citizen_session, take_kept_fields
 from booking.web.tokens import token_issue, token_spend
+
+if TYPE_CHECKING:
+    from booking.models import Place
 
 
 def _place_or_404(booking: CitizenBooking, code: str) -> Place:
