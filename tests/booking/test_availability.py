@@ -47,8 +47,9 @@ def test_month_view_shows_capacity_free_seats_and_full_days(in_city_a):
     month = place_month(place=place, year=day.year, month=day.month)
     by_date = {d.date: d for d in month.days}
     assert by_date[day].state == "full" and by_date[day].free == 0
-    if other_day.month == day.month:
-        assert by_date[other_day].state == "few" and by_date[other_day].bookable_free == 3
+    other_month = place_month(place=place, year=other_day.year, month=other_day.month)
+    other = next(d for d in other_month.days if d.date == other_day)
+    assert other.state == "few" and other.bookable_free == 3 and other.capacity == 3
     earliest, latest = (moment.astimezone(city_tz()).date() for moment in booking_window())
     expected = {d.date: "past" if d.date < city_today() else "too_late" if d.date < earliest
                 else "too_early" if d.date > latest else "closed" for d in month.days}

@@ -76,19 +76,33 @@ def test_ten_minute_slots_on_a_holiday_opening_far_ahead(place):
     assert all(p.ends_at - p.starts_at == dt.timedelta(minutes=10) and p.capacity == 3 for p in planned)
 
 
+NEXT_YEAR = city_today().year + 1  # a year-end that is always ahead, whatever day the tests run
+
+
 @pytest.mark.parametrize("month, day", [(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)])
 def test_year_end_break_is_closed(place, month, day):
-    date = dt.date(2027 if month == 12 else 2028, month, day)
+    date = dt.date(NEXT_YEAR if month == 12 else NEXT_YEAR + 1, month, day)
     assert is_closed_by_default(date)
     assert day_plan(date, list(place.opening_rules.all()), None) == []
 
 
+@pytest.mark.parametrize("month, day", [(12, 28), (1, 4)])
+def test_the_days_around_the_year_end_break_are_ordinary(month, day):
+    assert not is_closed_by_default(dt.date(NEXT_YEAR if month == 12 else NEXT_YEAR + 1, month, day))
+
+
 def test_year_end_break_in_materialised_slots(place):
-    slots_regenerate(place=place, start=dt.date(2027, 12, 27), end=dt.date(2028, 1, 5))
-    days = sorted({local(s.starts_at).date() for s in Slot.objects.filter(place=place, starts_at__year__in=[2027, 2028])
-                   if dt.date(2027, 12, 27) <= local(s.starts_at).date() <= dt.date(2028, 1, 5)})
-    # Mon 27, Tue 28 open; 29 Dec – 3 Jan closed; Tue 4, Wed 5 open
-    assert days == [dt.date(2027, 12, 27), dt.date(2027, 12, 28), dt.date(2028, 1, 4), dt.date(2028, 1, 5)]
+    first, last = dt.date(NEXT_YEAR, 12, 27), dt.date(NEXT_YEAR + 1, 1, 5)
+    slots_regenerate(place=place, start=first, end=last)
+    days = sorted({local(s.starts_at).date() for s in Slot.objects.filter(place=place)
+                   if first <= local(s.starts_at).date() <= last})
+    # the place opens on weekdays: of 27 Dec – 5 Jan only the weekdays outside 29 Dec – 3 Jan that are
+    # no national holiday have slots
+    span = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    year_end = (dt.date(NEXT_YEAR, 12, 29), dt.date(NEXT_YEAR + 1, 1, 3))
+    expected = [d for d in span
+                if d.weekday() < 5 and not year_end[0] <= d <= year_end[1] and not jpholiday.is_holiday(d)]
+    assert days == expected and len(expected) >= 2
 
 
 def book(slot, count):
