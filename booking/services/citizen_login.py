@@ -70,8 +70,7 @@ class ClientLimits:
 
 def client_key(client: str) -> str:
     """The keyed hash a client is counted under; the address itself is never stored here."""
-    return hmac.new(settings.SECRET_KEY.encode(), client.encode("utf-8", "surrogatepass"),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), client.encode(), hashlib.sha256).hexdigest()
 
 
 def _secret_matches(notice: Notice, day: int | None, month: int | None) -> bool:
@@ -113,25 +112,33 @@ def citizen_authenticate(*, number: str, day: int | None, month: int | None = No
 
 # --- per client ------------------------------------------------------------------------------
 _CLIENT_ADMIT = """
-INSERT INTO {table} AS g (address_key, failures, window_started_at, last_attempt_at)
-VALUES (%(key)s, 1, %(now)s, %(now)s)
-ON CONFLICT (address_key) DO UPDATE SET
-    failures = CASE WHEN g.window_started_at <= %(window_start)s THEN 1 ELSE g.failures + 1 END,
-    window_started_at = CASE WHEN g.window_started_at <= %(window_start)s THEN %(now)s
-                             ELSE g.window_started_at END,
-    last_attempt_at = %(now)s
-WHERE g.window_started_at <= %(window_start)s
-   OR ((g.failures < %(slow_after)s
-        OR (g.failures < %(refuse_after)s AND g.last_attempt_at <= %(slow_cutoff)s))
-       AND (g.failures = 0
-            OR COALESCE((SELECT m.failures FROM {minutes} m WHERE m.minute = %(minute)s), 0)
-               < %(city_limit)s))
-RETURNING g.failures
+WITH attempt AS (
+    INSERT INTO {table} AS g (address_key, failures, window_started_at, last_attempt_at)
+    VALUES (%(key)s, 1, %(now)s, %(now)s)
+    ON CONFLICT (address_key) DO UPDATE SET
+        failures = CASE WHEN g.window_started_at <= %(window_start)s THEN 1 ELSE g.failures + 1 END,
+        window_started_at = CASE WHEN g.window_started_at <= %(window_start)s THEN %(now)s
+                                 ELSE g.window_started_at END,
+        last_attempt_at = %(now)s
+    WHERE g.window_started_at <= %(window_start)s
+       OR ((g.failures < %(slow_after)s
+            OR (g.failures < %(refuse_after)s AND g.last_attempt_at <= %(slow_cutoff)s))
+           AND (g.failures = 0
+                OR COALESCE((SELECT m.failures FROM {minutes} m WHERE m.minute = %(minute)s), 0)
+                   < %(city_limit)s))
+    RETURNING g.failures
+)
+SELECT (SELECT failures FROM attempt), g.failures, g.window_started_at, g.last_attempt_at
+FROM (SELECT 1) AS one LEFT JOIN {table} AS g ON g.address_key = %(key)s
 """
 
 
 def _client_admit(key: str, now: dt.datetime, limits: ClientLimits) -> None:
-    """Count this attempt against the client, or refuse it (ClientRefusedError with Retry-After)."""
+    """Count this attempt against the client, or refuse it (ClientRefusedError with Retry-After).
+
+    One statement: the attempt is counted if the client may try now; otherwise the row as it
+    stands tells how long to wait.
+    """
     sql = _CLIENT_ADMIT.format(table=ClientLoginGuard._meta.db_table, minutes=LoginFailureMinute._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, {
@@ -139,22 +146,21 @@ def _client_admit(key: str, now: dt.datetime, limits: ClientLimits) -> None:
             "refuse_after": limits.refuse_after, "slow_cutoff": now - limits.slow_interval,
             "minute": _minute(now), "city_limit": limits.city_failures_per_minute,
         })
-        admitted = cursor.fetchone()
+        admitted, failures, window_started_at, last_attempt_at = cursor.fetchone()
     if admitted is None:
-        raise ClientRefusedError(retry_after=_client_retry_after(key, now, limits))
+        raise ClientRefusedError(retry_after=_retry_after(failures, window_started_at, last_attempt_at, now, limits))
 
 
-def _client_retry_after(key: str, now: dt.datetime, limits: ClientLimits) -> int:
-    guard = ClientLoginGuard.objects.filter(address_key=key).values("failures", "window_started_at",
-                                                                     "last_attempt_at").first()
-    if guard is None:
-        return 1
-    window_ends = guard["window_started_at"] + limits.window
-    if guard["failures"] >= limits.refuse_after:
+def _retry_after(failures: int, window_started_at: dt.datetime, last_attempt_at: dt.datetime, now: dt.datetime,
+                 limits: ClientLimits) -> int:
+    """Seconds until a refused client may try again: the end of its window, its next slow attempt,
+    or the next minute when the city is under a spray of failures."""
+    window_ends = window_started_at + limits.window
+    if failures >= limits.refuse_after:
         waits = window_ends
-    elif guard["failures"] >= limits.slow_after and guard["last_attempt_at"] + limits.slow_interval > now:
-        waits = guard["last_attempt_at"] + limits.slow_interval
-    else:  # the city is under a spray of failures: wait for the next minute
+    elif failures >= limits.slow_after and last_attempt_at + limits.slow_interval > now:
+        waits = last_attempt_at + limits.slow_interval
+    else:
         waits = _minute(now) + dt.timedelta(minutes=1)
     return max(1, math.ceil((min(waits, window_ends) - now).total_seconds()))
 
@@ -218,7 +224,7 @@ def _notice_attempt(number: str, day: int | None, month: int | None, client: str
         (attempt,) = reserved
         notice = Notice.objects.filter(number=number).first()
         if notice is not None and _secret_matches(notice, day, month):
-            NoticeLoginGuard.objects.filter(number=number).update(failures=0, locked_at=None)
+            NoticeLoginGuard.objects.filter(number=number).update(failures=0)  # never locked here: admitted
             audit_record(actor=Actor.citizen(channel=channel, notice=notice), action="notice.login", notice=notice)
             return notice, _Outcome.ACCEPTED
         if attempt < limit:
@@ -248,7 +254,8 @@ def notice_login_unlock(*, number: str, actor: Actor, client: str | None = None)
             failures=0, locked_at=None)
         if updated:
             LoginLockEvent.objects.create(event=LoginLockEvent.Event.UNLOCKED, number=normalised,
-                                          source_address=_ip_or_none(client or ""), actor_label=actor.label[:150])
+                                          source_address=_ip_or_none(client) if client else None,
+                                          actor_label=actor.label[:150])
             notice = Notice.objects.filter(number=normalised).first()
             audit_record(actor=actor, action="notice.unlock", notice=notice, changes={"number": normalised})
     return bool(updated)

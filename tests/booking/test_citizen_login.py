@@ -240,3 +240,111 @@ def test_a_spray_across_clients_is_logged_and_slows_clients_that_failed(in_city_
     assert LoginLockEvent.objects.filter(event="spray").count() == 1  # logged once a minute
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=1), tick=False):
         assert outcome(1, number="SP9000000", client="198.51.100.1") == "failed"
+
+
+# --- what is recorded, and the edges ------------------------------------------------------------
+def test_failures_and_locks_record_when_and_log_it(notice, limits, clock, caplog):
+    outcome(1)
+    guard = NoticeLoginGuard.objects.get(number="AB1234567")
+    assert (guard.failures, guard.last_failure_at, guard.locked_at) == (1, START, None)
+    clock.shift(dt.timedelta(minutes=3))
+    outcome(2)
+    with caplog.at_level("INFO", logger="booking.services.citizen_login"):
+        outcome(3)
+    guard.refresh_from_db()
+    assert guard.last_failure_at == guard.locked_at == START + dt.timedelta(minutes=3)
+    assert "locked after 3 failures" in caplog.text
+
+
+def test_a_login_is_audited_as_the_notice_through_its_channel(notice, limits):
+    citizen_authenticate(number="AB1234567", day=7, client="+81312345678", channel="ivr")
+    entry = AuditEntry.objects.get(action="notice.login")
+    assert entry.channel == "ivr" and entry.actor_label == f"notice:{notice.pk}"
+    assert ClientLoginGuard.objects.get(address_key=client_key("+81312345678")).failures == 0
+
+
+def test_a_city_that_locks_at_the_first_failure(notice, limits, city_a):
+    set_policy(city_a, login_failure_limit=1)
+    try:
+        assert [outcome(day) for day in (1, 7)] == ["locked", "locked"]
+    finally:
+        set_policy(city_a, login_failure_limit=3)
+
+
+def test_a_lock_of_one_hour_lapses_after_exactly_one_hour(notice, limits, clock, city_a):
+    set_policy(city_a, login_lock_hours=1)
+    try:
+        for day in (1, 2, 3):
+            outcome(day)
+        clock.shift(dt.timedelta(minutes=59, seconds=59))
+        assert notice_login_locked("AB1234567") and outcome(7) == "locked"
+        clock.shift(dt.timedelta(seconds=1))
+        assert not notice_login_locked("AB1234567")
+        assert outcome(7) == "ok"
+    finally:
+        set_policy(city_a, login_lock_hours=24)
+
+
+def test_an_unlock_starts_the_count_afresh_and_is_recorded(notice, limits):
+    for day in (1, 2, 3):
+        outcome(day)
+    long_label = "operator " + "x" * 200
+    assert notice_login_unlock(number="AB1-234567", actor=Actor.system(long_label), client="192.0.2.1")
+    event = LoginLockEvent.objects.get(event="unlocked")
+    assert event.number == "AB1234567" and event.actor_label == long_label[:150]
+    entry = AuditEntry.objects.get(action="notice.unlock")
+    assert entry.changes == {"number": "AB1234567"} and entry.notice == notice
+    assert [outcome(day) for day in (1, 2)] == ["failed", "failed"]  # two more tries, as after any unlock
+
+
+def test_nothing_to_unlock_for_numbers_never_seen_or_malformed(in_city_a, limits):
+    staff = Actor.system("staff")
+    assert not notice_login_unlock(number="ZZ9-999999", actor=staff)
+    assert not notice_login_unlock(number="日本", actor=staff)
+    assert not notice_login_locked("ZZ9999999")
+    assert not LoginLockEvent.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_a_success_gives_back_only_this_clients_count(notice, limits):
+    outcome(1, number="XA1000000", client="198.51.100.1")
+    outcome(1, number="XA2000000", client="198.51.100.2")
+    assert outcome(7, client="198.51.100.3") == "ok"
+    counts = {guard.address_key: guard.failures for guard in ClientLoginGuard.objects.all()}
+    assert counts == {client_key("198.51.100.1"): 1, client_key("198.51.100.2"): 1, client_key("198.51.100.3"): 0}
+
+
+def test_a_slowed_client_is_told_the_seconds_left(in_city_a, clock, limits):
+    limits.BOOKING_CLIENT_SLOW_AFTER = 1
+    outcome(1, number="XB1000000")
+    clock.shift(dt.timedelta(seconds=4))
+    with pytest.raises(ClientRefusedError) as refused:
+        attempt(1, number="XB2000000")
+    assert refused.value.retry_after == 1
+
+
+def test_failures_of_one_minute_share_one_count(in_city_a, limits):
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, 10, 123456, tzinfo=dt.UTC), tick=False):
+        outcome(1, number="XC1000000", client="198.51.100.1")
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, 50, 654321, tzinfo=dt.UTC), tick=False):
+        outcome(1, number="XC2000000", client="198.51.100.2")
+    assert list(LoginFailureMinute.objects.values_list("minute", "failures")) == [(START, 2)]
+
+
+def test_a_spray_is_logged_with_the_client_that_crossed_the_limit(in_city_a, clock, limits, caplog):
+    limits.BOOKING_CITY_FAILURES_PER_MINUTE = 2
+    outcome(1, number="XD1000000", client="198.51.100.1")
+    with caplog.at_level("WARNING", logger="booking.services.citizen_login"):
+        outcome(1, number="XD2000000", client="198.51.100.2")
+    assert LoginLockEvent.objects.get(event="spray").source_address == "198.51.100.2"
+    assert "2 failed logins in one minute in alpha" in caplog.text
+
+
+def test_old_counters_are_forgotten_but_locks_are_kept(notice, limits, clock):
+    for day in (1, 2, 3):
+        outcome(day)
+    clock.shift(dt.timedelta(days=2))
+    from booking.services.citizen_login import login_counters_purge
+
+    assert login_counters_purge() == 2  # the client's window and the minute
+    assert not ClientLoginGuard.objects.exists() and not LoginFailureMinute.objects.exists()
+    assert NoticeLoginGuard.objects.get(number="AB1234567").locked_at is not None
