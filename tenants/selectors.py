@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from kernel.sites import site_url
-from tenants.models import Membership, Municipality, User
+from tenants.models import Domain, Membership, Municipality, User
 
 
 def municipality_site_url(municipality: Municipality, path: str = "/") -> str:
@@ -39,3 +39,18 @@ def dangerously_user_by_username(username: str) -> User | None:
 def dangerously_membership(user_id: int, municipality: Municipality) -> Membership | None:
     """A user's membership in a city, for the platform's own tasks (the staff welcome mail)."""
     return Membership.objects.select_related("user").filter(user_id=user_id, municipality=municipality).first()
+
+
+def dangerously_identifier_taken(slug: str) -> bool:
+    """Whether a city already uses this identifier; platform-wide, so no user scope (onboarding checks)."""
+    return Municipality.objects.filter(schema_name__iexact=slug).exists()
+
+
+def dangerously_domain_taken(domain: str) -> bool:
+    """Whether any site already answers on this domain; platform-wide by nature (onboarding checks)."""
+    return Domain.objects.filter(domain__iexact=domain).exists()
+
+
+def dangerously_username_taken(username: str) -> bool:
+    """Whether the platform already has this user name; names are platform-wide (onboarding checks)."""
+    return User.objects.filter(username__iexact=username).exists()

@@ -32,6 +32,7 @@ from kernel.errors import ApplicationError
 from kernel.tasking import enqueue_on_commit
 from tenants.languages import DEFAULT_LANGUAGE, supported_language_codes
 from tenants.models import COLOUR_VALIDATOR, Domain, Municipality, Role, SlotLength, User
+from tenants.selectors import dangerously_domain_taken, dangerously_identifier_taken, dangerously_username_taken
 from tenants.services.audit import platform_audit_record
 from tenants.services.identities import membership_grant, user_create
 
@@ -170,7 +171,7 @@ def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, co
         add("slug", _("Use 3–30 lower-case letters, digits or underscores, starting with a letter."))
     elif slug in RESERVED_SLUGS or slug == settings.TENANT_BASE_SCHEMA or slug.startswith("pg_"):
         add("slug", _("This name is reserved by the platform."))
-    elif Municipality.objects.filter(schema_name__iexact=slug).exists() or schema_exists(slug):
+    elif dangerously_identifier_taken(slug) or schema_exists(slug):
         add("slug", _("A municipality with this identifier already exists."))
     if not (name or "").strip():
         add("name", _("Enter the municipality's official name."))
@@ -179,7 +180,7 @@ def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, co
     for domain in domains:
         if not DOMAIN_PATTERN.match(domain):
             add("domains", _("“%(domain)s” is not a valid domain name.") % {"domain": domain})
-        elif domain in settings.MADOGUCHI_PUBLIC_DOMAINS or Domain.objects.filter(domain=domain).exists():
+        elif domain in settings.MADOGUCHI_PUBLIC_DOMAINS or dangerously_domain_taken(domain):
             add("domains", _("The domain “%(domain)s” is already in use.") % {"domain": domain})
     unknown = [code for code in languages if code not in supported_language_codes()]
     if unknown:
@@ -216,7 +217,7 @@ def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, co
 def _validate_admin(add, username, email, password) -> None:
     if not re.match(r"^[\w.@+-]{3,150}$", username or ""):
         add("admin_username", _("Enter a user name of 3–150 letters, digits and @/./+/-/_ ."))
-    elif User.objects.filter(username__iexact=username).exists():
+    elif dangerously_username_taken(username):
         add("admin_username", _("This user name is already taken."))
     try:
         validate_email(email or "")

@@ -40,3 +40,8 @@ def membership_revoke(*, membership: Membership, actor: User | None, reason: str
         platform_audit_record(actor=actor, action="membership.revoke", municipality=membership.municipality,
                               subject_user=membership.user, changes={"role": [membership.role, None]}, reason=reason)
         membership.delete()
+
+
+def user_password_changed(*, user: User) -> None:
+    """Record that a user changed their own password (the form has already saved it)."""
+    platform_audit_record(actor=user, action="user.password_change", subject_user=user)

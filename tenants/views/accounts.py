@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tenants.access import access_is_platform_admin, access_membership, access_municipalities, membership_has_role
 from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Municipality
 from tenants.selectors import platform_url
+from tenants.services.identities import user_password_changed
 
 
 class SiteAuthenticationForm(AuthenticationForm):
@@ -47,6 +48,11 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
