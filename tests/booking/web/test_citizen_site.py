@@ -231,3 +231,23 @@ def test_a_citizen_session_copied_to_another_city_is_void(client_a, notice, city
     assert response.status_code == 302 and response["Location"] == "/"
     # the leaked session is ended altogether; the citizen simply logs in again
     assert client_a.get("/booking/").status_code == 302
+
+
+def test_the_site_books_and_moves_through_the_one_booking_service(client_a, notice, slots, monkeypatch):
+    from booking.services import reservations
+    from booking.web.views import booking as booking_views
+
+    calls = []
+
+    def recording(**kwargs):
+        outcome = reservations.reservation_book(**kwargs)
+        calls.append((kwargs["slot"].pk, kwargs["actor"].channel, outcome.moved))
+        return outcome
+
+    monkeypatch.setattr(booking_views, "reservation_book", recording)
+    log_in(client_a)
+    for slot in slots:
+        token = re.search(r'name="token" value="([^"]+)"', page(client_a.get(f"/booking/slots/{slot.pk}/"))).group(1)
+        assert client_a.post(f"/booking/slots/{slot.pk}/", {"email": "", "token": token}).status_code == 302
+    assert calls == [(slots[0].pk, "web", False), (slots[1].pk, "web", True)]
+    assert Reservation.objects.get(notice=notice).slot_id == slots[1].pk
