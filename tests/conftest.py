@@ -87,12 +87,16 @@ def _clone_test_database() -> str:
     """A copy of the session database for this process, built once by whichever worker comes first."""
     from django.test.utils import setup_databases
 
-    base = f"test_{_DATABASE_NAME}_base"
+    base = f"test_{_DATABASE_NAME}_base_{_migrations_fingerprint()}"
     name = f"test_{_DATABASE_NAME}_{os.getpid()}"
     with _admin_connection() as admin:
         admin.execute("SELECT pg_advisory_lock(4242)")
         try:
             if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base]).fetchone():
+                stale = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      [f"test_{_DATABASE_NAME}_base_%"]).fetchall()
+                for (old,) in stale:  # built from other migrations
+                    admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
                 connection.settings_dict.setdefault("TEST", {})["NAME"] = base
                 setup_databases(verbosity=0, interactive=False, aliases={"default"})
                 _build_cities()
@@ -105,6 +109,18 @@ def _clone_test_database() -> str:
     connection.settings_dict["NAME"] = name
     connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     return name
+
+
+def _migrations_fingerprint() -> str:
+    """Changes whenever a migration is added or edited, so a copied database is never stale."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/migrations/*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def _drop_database(name: str) -> None:
