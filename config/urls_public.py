@@ -12,3 +12,6 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     *common,
 ]
+
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"

@@ -10,3 +10,6 @@ urlpatterns = [
     *common,
     path("", include("booking.web.urls")),
 ]
+
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"

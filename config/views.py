@@ -1,15 +1,19 @@
-"""Small views every site has: health, branding stylesheet, the local outbox."""
+"""Small views every site has: health, branding stylesheet, the local outbox, the 500 handler."""
 from __future__ import annotations
+
+import sys
 
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from config.branding import branding_css
 from config.mail import read_outbox
+from config.middleware import database_unavailable_response, is_database_unavailable
 from tenants.models import Municipality
 
 
@@ -37,3 +41,21 @@ def outbox(request):
     if not settings.MADOGUCHI_SHOW_OUTBOX or settings.EMAIL_BACKEND != "config.mail.OutboxEmailBackend":
         raise Http404
     return render(request, "outbox.html", {"mails": read_outbox()})
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: a lost database connection anywhere in the request answers 503 "try again".
+
+    Django calls this while it handles the uncaught exception, so sys.exc_info() holds it.
+    """
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
+    return defaults.server_error(request, template_name)
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    """handler400: Django reports a session it could not save as "deleted" (SessionInterrupted,
+    400) even when the database was only unreachable; that is a 503 "try again" too."""
+    if is_database_unavailable(exception):
+        return database_unavailable_response(request)
+    return defaults.bad_request(request, exception, template_name)
