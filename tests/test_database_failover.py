@@ -1,16 +1,21 @@
 """What can be checked quickly of the database's failover shape (SEC-1, SEC-2).
 
-Here: the multi-host DATABASE_URL and the 503 "try again" when the database is lost during a
-request.
+The drills themselves (`make drill-failover`, `make drill-pitr`) start a real Patroni cluster and
+take minutes; here: the multi-host DATABASE_URL, the 503 "try again" when the database is lost
+during a request, and the cluster's rendered configuration.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import socket
+import subprocess
+from pathlib import Path
 from unittest import mock
 
 import pytest
+import yaml
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError, connection
@@ -19,6 +24,9 @@ from django.test import Client
 from booking.models import Place, Reservation
 from config.database import database_config
 from tests.booking_factories import NoticeFactory, make_slot, open_weekday
+
+ROOT = Path(__file__).resolve().parent.parent
+CLUSTER_SCRIPT = ROOT / "platform" / "postgres" / "cluster.sh"
 
 
 # --- DATABASE_URL ---------------------------------------------------------------------------
@@ -141,3 +149,39 @@ def test_a_database_that_refuses_connections_gives_503_everywhere_then_the_site_
             connection.settings_dict.update(saved)
         assert client.get("/").status_code == 200
         connection.close()
+
+
+# --- the cluster's configuration ------------------------------------------------------------
+def test_cluster_configuration_renders_for_three_members(tmp_path):
+    cluster_dir = tmp_path / "cluster"
+    environment = dict(os.environ, MADOGUCHI_CLUSTER_DIR=str(cluster_dir))
+    subprocess.run(["bash", str(CLUSTER_SCRIPT), "render"], env=environment, check=True, capture_output=True)
+    members = {name: yaml.safe_load((cluster_dir / "conf" / f"{name}.yml").read_text())
+               for name in ("pg1", "pg2", "pg3")}
+    dcs = members["pg1"]["bootstrap"]["dcs"]
+    assert dcs["synchronous_mode"] is True and dcs["synchronous_mode_strict"] is False
+    assert dcs["primary_start_timeout"] == 0 and dcs["postgresql"]["use_pg_rewind"] is True
+    assert dcs["loop_wait"] + 2 * dcs["retry_timeout"] <= dcs["ttl"]
+    assert dcs["postgresql"]["parameters"]["archive_mode"] == "on"
+    ports = set()
+    for name, member in members.items():
+        assert member["name"] == name and member["scope"] == "madoguchi"
+        data_dir = member["postgresql"]["data_dir"]
+        assert data_dir == str(cluster_dir / "data" / name)
+        assert f"--pg1-path={data_dir} archive-push" in member["postgresql"]["parameters"]["archive_command"]
+        assert f"--pg1-path={data_dir} archive-get" in member["postgresql"]["recovery_conf"]["restore_command"]
+        for address in (member["postgresql"]["listen"], member["restapi"]["listen"]):
+            host, port = address.split(":")
+            assert host == "127.0.0.1"
+            ports.add(int(port))
+        reports = name == "pg3"
+        assert member["tags"]["nofailover"] is reports and member["tags"]["nosync"] is reports
+    assert len(ports) == 6  # every member listens on ports of its own
+    backrest = (cluster_dir / "conf" / "pgbackrest.conf").read_text()
+    for index, name in enumerate(("pg1", "pg2", "pg3"), start=1):
+        assert f"pg{index}-path={cluster_dir / 'data' / name}\n" in backrest
+    assert "@" not in re.sub(r"%q%u@%d", "", (cluster_dir / "conf" / "pg1.yml").read_text())
+    # rendering again keeps the ports and passwords of the first time
+    before = (cluster_dir / "cluster.env").read_text()
+    subprocess.run(["bash", str(CLUSTER_SCRIPT), "render"], env=environment, check=True, capture_output=True)
+    assert (cluster_dir / "cluster.env").read_text() == before
