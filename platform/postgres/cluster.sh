@@ -156,17 +156,20 @@ cmd_start() {
     --initial-cluster-token "madoguchi-$ETCD_PEER_PORT"
   wait_for "answer from etcd on 127.0.0.1:$ETCD_PORT" 30 etcd_healthy
 
-  local member fresh=1
-  [ -f "$DATA_ROOT/pg1/PG_VERSION" ] && fresh=0
-  if [ $fresh = 1 ]; then
-    say "making the cluster in $CLUSTER_DIR (pg1 first, then its standbys)"
-    daemon_start pg1 "$OPS_VENV/bin/patroni" "$CONF_DIR/pg1.yml"
-    wait_for "primary (pg1 bootstrapping)" 180 has_primary
-  fi
+  # Members with data first, and a primary among them, before any member without data: an empty
+  # member started first could win the race to initialise an empty etcd with a new, empty database
+  # (a cluster made from nothing, or a restored data directory put in place of pg1).
+  local member with_data=() without_data=()
   for member in "${MEMBERS[@]}"; do
-    daemon_start "$member" "$OPS_VENV/bin/patroni" "$CONF_DIR/$member.yml"
+    if [ -f "$DATA_ROOT/$member/PG_VERSION" ]; then with_data+=("$member"); else without_data+=("$member"); fi
   done
+  if [ ${#with_data[@]} = 0 ]; then
+    say "making the cluster in $CLUSTER_DIR (pg1 first, then its standbys)"
+    with_data=(pg1) without_data=(pg2 pg3)
+  fi
+  for member in "${with_data[@]}"; do daemon_start "$member" "$OPS_VENV/bin/patroni" "$CONF_DIR/$member.yml"; done
   wait_for "primary that accepts writes" 180 primary_writable
+  for member in "${without_data[@]}"; do daemon_start "$member" "$OPS_VENV/bin/patroni" "$CONF_DIR/$member.yml"; done
 
   PSQL_DATABASE=postgres psql_super -v app_user="$APP_USER" -v app_password="$APP_PASSWORD" \
     -v app_database="$APP_DATABASE" <<'SQL'
@@ -220,7 +223,7 @@ cmd_stop() {
 cmd_status() {
   load_env
   if etcd_healthy; then echo "etcd: healthy on 127.0.0.1:$ETCD_PORT"; else echo "etcd: DOWN (127.0.0.1:$ETCD_PORT)"; fi
-  "$OPS_VENV/bin/patronictl" -c "$CONF_DIR/pg1.yml" list 2>/dev/null || echo "patroni: no answer"
+  timeout 20 "$OPS_VENV/bin/patronictl" -c "$CONF_DIR/pg1.yml" list 2>/dev/null || echo "patroni: no answer within 20 s (etcd down?)"
   backrest info 2>/dev/null || echo "pgbackrest: no answer"
 }
 

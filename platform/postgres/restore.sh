@@ -87,6 +87,11 @@ until [ "$(restored_psql -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
   sleep 0.5
 done
 last=$(restored_psql -c "SELECT coalesce(pg_last_xact_replay_timestamp()::text, 'none')")
+# The recovery settings pgBackRest wrote into postgresql.auto.conf have done their work; left in,
+# they would stop any standby later cloned from this directory at the same target.
+for setting in restore_command recovery_target_time recovery_target_action recovery_target_timeline; do
+  restored_psql -q -c "ALTER SYSTEM RESET $setting"
+done
 say "restored in $(elapsed "$began") s; last transaction replayed committed at $last"
 say "open on 127.0.0.1:$port; stop it with: $0 --stop $into"
 echo "postgres://$APP_USER:$APP_PASSWORD@127.0.0.1:$port/$APP_DATABASE"
