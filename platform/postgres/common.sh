@@ -89,7 +89,9 @@ wait_for() {  # DESCRIPTION SECONDS COMMAND...
 }
 
 free_ports() {  # COUNT BASE: the first COUNT free ports on 127.0.0.1 from BASE on
-  /usr/bin/python3 - "$1" "$2" <<'PY'
+  local python=/usr/bin/python3
+  [ -x "$python" ] || python=python3
+  "$python" - "$1" "$2" <<'PY'
 import socket, sys
 need, port, found = int(sys.argv[1]), int(sys.argv[2]), []
 while len(found) < need and port < 65000:
