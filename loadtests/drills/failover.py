@@ -17,7 +17,8 @@
    because the primary may not restart in place (primary_start_timeout 0), promotes the
    synchronous standby; the killed member comes back as a standby by itself (pg_rewind).
 6. Bookings go on until --after seconds after the first booking that succeeds on the new
-   primary (at most --max-wait seconds after the kill).
+   primary (at most --max-wait seconds after the kill); then the drill waits (up to 60 s) for the
+   killed member to be back as the synchronous standby.
 7. Check on the new primary: every acknowledged booking is there with its code (missing = 0);
    no notice has two bookings and no code is used twice (doubled = 0); no slot is oversold.
 
@@ -268,7 +269,7 @@ def main(argv=None) -> int:
         print(f"gunicorn on 127.0.0.1:{port} ({args.workers}×{args.threads}) with DATABASE_URL on "
               f"{url.split('@', 1)[1]}", flush=True)
 
-        tally, stop, events = Tally(), threading.Event(), {}
+        tally, stop, stop_watching, events = Tally(), threading.Event(), threading.Event(), {}
         queue = iter(random.sample(notices, len(notices)))
         queue_lock = threading.Lock()
 
@@ -278,7 +279,7 @@ def main(argv=None) -> int:
 
         threads = [threading.Thread(target=Citizen(f"http://127.0.0.1:{port}", notices, next_notice, tally, stop).run,
                                     daemon=True) for _ in range(args.clients)]
-        watcher = threading.Thread(target=watch_cluster, args=(cluster, tally, stop, events), daemon=True)
+        watcher = threading.Thread(target=watch_cluster, args=(cluster, tally, stop_watching, events), daemon=True)
         for thread in [*threads, watcher]:
             thread.start()
         time.sleep(args.before)
@@ -300,6 +301,10 @@ def main(argv=None) -> int:
             thread.join(timeout=60)
         stop_gunicorn(server)
         server = None
+        rejoin_deadline = time.monotonic() + 60  # the old primary comes back as the synchronous standby
+        while "sync back" not in events and time.monotonic() < rejoin_deadline:
+            time.sleep(0.2)
+        stop_watching.set()
         watcher.join(timeout=5)
 
         result = check(city, tally)
@@ -324,6 +329,7 @@ def main(argv=None) -> int:
         ok = recovered and not result["missing"] and not result["doubled"] and not tally.other_5xx and not broken
         print(one_line("drill-failover", {
             "bookings succeed again after": seconds,
+            "old primary back as sync standby after": f"{back[0] - tally.killed_at:.1f} s" if back else "over 60 s",
             "acknowledged": len(tally.acknowledged),
             "missing": len(result["missing"]),
             "doubled": result["doubled"],
