@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from booking.clock import city_today
+from booking.clock import city_today, local
 from booking.models import Channel, Place, Slot
 from booking.selectors.availability import place_day, place_month, place_week
 from booking.services.calendars import weekly_hours_set
@@ -56,10 +57,11 @@ def test_month_view_shows_capacity_free_seats_and_full_days(in_city_a):
 
 def test_days_outside_the_booking_window_are_visible_but_not_bookable(in_city_a):
     place = Place.objects.get(code="kita")
-    tomorrow = city_today() + dt.timedelta(days=1)
-    slot = make_slot(place, tomorrow, dt.time(16), capacity=4)
-    citizen_view = {s.slot_id: s for s in place_day(place=place, day=tomorrow)}
-    staff_view = {s.slot_id: s for s in place_day(place=place, day=tomorrow, staff=True)}
+    # inside the 24 hours before a slot in which citizens can no longer book, whatever the hour now
+    soon = local(timezone.now() + dt.timedelta(hours=12)).replace(minute=0, second=0, microsecond=0)
+    slot = make_slot(place, soon.date(), soon.time(), capacity=4)
+    citizen_view = {s.slot_id: s for s in place_day(place=place, day=soon.date())}
+    staff_view = {s.slot_id: s for s in place_day(place=place, day=soon.date(), staff=True)}
     assert citizen_view[slot.pk].state == "unavailable"
     assert staff_view[slot.pk].state in ("available", "few")
 
