@@ -62,3 +62,18 @@ bench-reservations: install
 .PHONY: loadtest
 loadtest: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/release_rush.py $(LOADTEST_ARGS)
+
+# --- the production shape of the database (platform/postgres/) and its drills ---------------
+# Patroni, etcd and pgBackRest come from platform/postgres/install.sh (Debian packages as root,
+# Patroni into var/ops-venv); `make run` and `make test` never need them.
+DRILL_ARGS ?=
+.PHONY: ops-install drill-failover drill-pitr
+
+ops-install:
+	@bash platform/postgres/install.sh
+
+drill-failover: install ops-install
+	$(PY) loadtests/drills/failover.py $(DRILL_ARGS)
+
+drill-pitr: install ops-install
+	$(PY) loadtests/drills/pitr.py $(DRILL_ARGS)

@@ -9,10 +9,13 @@ English, so an error never becomes a second error.
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from kernel.database import database_unavailable_response, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,10 @@ def error_page(request, status: int, *, message=None, retry_after: int | None = 
 
 
 def bad_request(request, exception=None):
+    # Django reports a session it could not save as "deleted" (SessionInterrupted, 400) even when
+    # the database was only unreachable: that is a 503 "try again" too
+    if is_database_unavailable(exception):
+        return database_unavailable_response(request)
     return error_page(request, 400)
 
 
@@ -64,6 +71,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # called while Django handles the uncaught exception: a lost database anywhere in the request
+    # (the city lookup, the session) answers 503 "try again"
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return error_page(request, 500)
 
 

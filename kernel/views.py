@@ -32,3 +32,4 @@ def outbox(request):
     if not settings.MADOGUCHI_SHOW_OUTBOX or settings.EMAIL_BACKEND != "kernel.mail.OutboxEmailBackend":
         raise Http404
     return render(request, "outbox.html", {"mails": read_outbox()})
+

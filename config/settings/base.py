@@ -3,6 +3,8 @@ from pathlib import Path
 
 import environ
 
+from config.database import database_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("MADOGUCHI_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -52,13 +54,21 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 AUTH_USER_MODEL = "tenants.User"
 
 # --- Database ------------------------------------------------------------------------------
+# DATABASE_URL may name several hosts for a cluster with automatic failover (config/database.py):
+# postgres://user:pass@h1:5432,h2:5432/madoguchi?target_session_attrs=read-write
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/madoguchi"),
+    "default": database_config(env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/madoguchi")),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
+# A host that does not answer (a dead machine, not a refused port) costs at most this many
+# seconds per host before libpq tries the next one.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# While the database cannot be reached (e.g. during a failover), pages answer 503 with this
+# Retry-After instead of an error page (kernel.database.DatabaseUnavailableMiddleware).
+MADOGUCHI_DATABASE_RETRY_AFTER = env.int("MADOGUCHI_DATABASE_RETRY_AFTER", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Request pipeline ----------------------------------------------------------------------
@@ -78,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.SuspendedMunicipalityMiddleware",
     "kernel.middleware.ApplicationErrorMiddleware",
+    "kernel.database.DatabaseUnavailableMiddleware",
 ]
 
 TEMPLATES = [
