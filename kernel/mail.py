@@ -9,8 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 
 def outbox_dir() -> Path:
@@ -63,10 +65,6 @@ def read_outbox(limit: int = 100) -> list[OutboxMail]:
 def render_templated_mail(*, to: list[str], template: str, context: dict, language: str,
                           reply_to: list[str] | None = None):
     """Render `<template>_subject.txt` and `<template>_body.txt` in `language` into a message."""
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)

@@ -4,6 +4,10 @@ from __future__ import annotations
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from booking.models import Notice, Place, Ward
+from booking.services.audit import Actor
+from booking.services.calendars import places_open_on_weekdays
+from booking.services.notices import notice_create
 from platform_console.services.onboarding import WardSpec, onboard_municipality
 from tenants.access import access_membership
 from tenants.models import Municipality, Role, User
@@ -115,15 +119,10 @@ _EARLIER_DEMO_BRING = ("交付通知書、本人確認書類（運転免許証�
 
 def _demo_hours(slot_minutes: int) -> None:
     """Ward offices open with the onboarding hours if they have no weekly rule yet."""
-    from booking.models import Place
-    from booking.services.calendars import places_open_on_weekdays
-
     places_open_on_weekdays(places=Place.objects.filter(opening_rules__isnull=True), slot_minutes=slot_minutes)
 
 
 def _demo_guidance() -> None:
-    from booking.models import Place
-
     for place in Place.objects.all():
         bring = (place.guidance.get("ja") or {}).get("bring")
         if not place.guidance or bring == _EARLIER_DEMO_BRING:
@@ -133,8 +132,6 @@ def _demo_guidance() -> None:
 
 def _demo_names() -> None:
     """Ward and office names in every language; names a city wrote itself are kept."""
-    from booking.models import Ward
-
     for ward_code, _name, *other in _WARDS:
         ward = Ward.objects.filter(code=ward_code).first()
         if ward is None:
@@ -148,10 +145,6 @@ def _demo_names() -> None:
 
 def _demo_notices() -> None:
     """Twelve notices to try the citizen site: ABC-000001 with day of birth 1, and so on."""
-    from booking.models import Notice, Ward
-    from booking.services.audit import Actor
-    from booking.services.notices import notice_create
-
     wards = list(Ward.objects.order_by("sort_order"))
     for n in range(1, 13):
         if not Notice.objects.filter(number=f"ABC{n:06d}").exists():
