@@ -249,10 +249,11 @@ def test_failures_and_locks_record_when_and_log_it(notice, limits, clock, caplog
     assert (guard.failures, guard.last_failure_at, guard.locked_at) == (1, START, None)
     clock.shift(dt.timedelta(minutes=3))
     outcome(2)
+    clock.shift(dt.timedelta(minutes=1))
     with caplog.at_level("INFO", logger="booking.services.citizen_login"):
         outcome(3)
     guard.refresh_from_db()
-    assert guard.last_failure_at == guard.locked_at == START + dt.timedelta(minutes=3)
+    assert guard.last_failure_at == guard.locked_at == START + dt.timedelta(minutes=4)
     assert "locked after 3 failures" in caplog.text
 
 
@@ -340,11 +341,13 @@ def test_a_spray_is_logged_with_the_client_that_crossed_the_limit(in_city_a, clo
 
 
 def test_old_counters_are_forgotten_but_locks_are_kept(notice, limits, clock):
-    for day in (1, 2, 3):
-        outcome(day)
-    clock.shift(dt.timedelta(days=2))
     from booking.services.citizen_login import login_counters_purge
 
+    for day in (1, 2, 3):
+        outcome(day)
+    clock.shift(dt.timedelta(hours=12))
+    assert login_counters_purge() == 0  # still within a day: kept
+    clock.shift(dt.timedelta(days=2))
     assert login_counters_purge() == 2  # the client's window and the minute
     assert not ClientLoginGuard.objects.exists() and not LoginFailureMinute.objects.exists()
     assert NoticeLoginGuard.objects.get(number="AB1234567").locked_at is not None
