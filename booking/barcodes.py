@@ -53,7 +53,15 @@ def code128_svg(data: str, *, module_width: float = 0.25, module_height: float =
     })
     svg = out.getvalue().decode("utf-8")
     svg = _XML_PROLOGUE.sub("", svg, count=1)
-    return re.sub(r"\s*<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"\s*<!--.*?-->", "", svg, flags=re.S)
+    svg = svg.replace(' id="barcode_group"', "")  # many labels on one page: no repeated ids
+    # presentation attributes instead of style="…": every SVG renderer (weasyprint too) reads them
+    return re.sub(r'style="([^"]*)"', _style_to_attributes, svg)
+
+
+def _style_to_attributes(match: re.Match) -> str:
+    pairs = [item.split(":", 1) for item in match.group(1).split(";") if ":" in item]
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
 
 
 def box_label_svg(box_code: str) -> str:
