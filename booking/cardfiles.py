@@ -59,6 +59,7 @@ BOX_CODE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,15}$")
 SERIAL = re.compile(r"^[A-Z0-9]{1,32}$")
 _KANA = re.compile(r"^[\u3040-\u309F\u30A0-\u30FFA-Za-z\s\u3000・ー'\-.]+$")
 _CONTROL = {"Cc", "Cf", "Cs"}  # control, format (e.g. bidi overrides), lone surrogates
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－_]")
 ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018,
         "明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
@@ -182,13 +183,17 @@ def layout_from(header_cells: list[str] | None, *, has_header: bool, columns: di
 
 def individual_number_cells(cells: list[str]) -> list[int]:
     """Indexes of cells that look like a 12-digit individual number (個人番号)."""
-    return [index for index, cell in enumerate(cells)
-            if INDIVIDUAL_NUMBER.match(unicodedata.normalize("NFKC", cell).strip())]
+    return [index for index, cell in enumerate(cells) if len(cell) >= 12 and INDIVIDUAL_NUMBER.match(
+        cell.strip() if cell.isascii() else unicodedata.normalize("NFKC", cell).strip())]
 
 
 def parse_date(value: str) -> dt.date | None:
     """YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, or 和暦 (R8.11.20, 令和8年11月20日, 平成元年…); empty → None."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = value.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        return dt.date.fromisoformat(text)  # the documented form, read in C
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return None
     era = _ERA_DATE.match(text)
@@ -203,15 +208,21 @@ def parse_date(value: str) -> dt.date | None:
     raise ValueError(text)
 
 
+def _nfkc(value: str) -> str:
+    return value if value.isascii() else unicodedata.normalize("NFKC", value)
+
+
 def normalise_serial(value: str) -> str:
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+    return _SEPARATORS.sub("", _nfkc(value or "")).upper()
 
 
 def normalise_box_code(value: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", value or "")).upper()
+    return re.sub(r"\s", "", _nfkc(value or "")).upper()
 
 
 def _has_control(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_CONTROL.search(text) is not None
     return any(unicodedata.category(char) in _CONTROL for char in text)
 
 
@@ -259,9 +270,9 @@ def parse_line(cells: list[str], layout: Layout) -> tuple[dict, dict[str, list]]
             problem(key, _("Not a date: write YYYY-MM-DD, YYYYMMDD or 和暦 such as R8.11.20."))
     if values.get("birth_date") and values["birth_date"] > dt.date.today():
         problem("birth_date", _("The date of birth is in the future."))
-    values["ward"] = unicodedata.normalize("NFKC", raw.get("ward", "")).strip()
+    values["ward"] = _nfkc(raw.get("ward", "")).strip()
     box = normalise_box_code(raw.get("box", ""))
-    position_text = unicodedata.normalize("NFKC", raw.get("position", "")).strip()
+    position_text = _nfkc(raw.get("position", "")).strip()
     if box and not BOX_CODE.match(box):
         problem("box", _("A box code has letters, digits and hyphens only, at most 16."))
     position = None

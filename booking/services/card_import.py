@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.errors import CardImportError
-from booking.models import Card, CardImport, CardImportMapping, CardStatus, Notice, StorageBox, Ward
+from booking.models import Card, CardImport, CardImportMapping, CardStatus, Notice, NoticeStatus, StorageBox, Ward
 from booking.selectors.card_import import MAX_ERRORS_KEPT, ImportPlan, card_import_mapping, card_import_plan
 from booking.services.audit import Actor, audit_record, audit_record_many
+from booking.services.bulk import ids_reserve, rows_copy
 from booking.services.notices import default_place_for
 from kernel.tasking import enqueue_on_commit
 
@@ -206,42 +207,53 @@ def _another_import_landed(record: CardImport) -> bool:
 
 
 def _write(record: CardImport, plan: ImportPlan) -> None:
+    """Carry the plan out: new notices and cards by COPY (ids drawn first), updates in batches, audit rows."""
     now = timezone.now()
     boxes = _boxes(plan)
-    wards = {ward.pk: ward for ward in Ward.objects.all()}
-    places = {pk: default_place_for(ward) for pk, ward in wards.items()}
-    new_notices = {}
-    for line in plan.lines:
-        if line.notice_action == "create":
-            values = line.values
-            new_notices[line.line] = Notice(
-                number=values["notice_number"], birth_day=values["birth_date"].day,
-                birth_month=values["birth_date"].month, ward_id=line.ward_id, default_place=places[line.ward_id],
-                mailed_on=values.get("mailed_on"), expires_on=values.get("pickup_deadline"))
-    Notice.objects.bulk_create(new_notices.values(), batch_size=2000)
+    places = {ward.pk: getattr(default_place_for(ward), "pk", None) for ward in Ward.objects.all()}
+    creating = [line for line in plan.lines if line.notice_action == "create"]
+    new_ids = dict(zip((line.line for line in creating), ids_reserve("booking_notice", len(creating)), strict=True))
+    rows_copy("booking_notice", NOTICE_COLUMNS, (
+        (new_ids[line.line], line.values["notice_number"], line.values["birth_date"].day,
+         line.values["birth_date"].month, line.ward_id, places[line.ward_id], line.values.get("mailed_on"),
+         line.values.get("pickup_deadline"), NoticeStatus.MAILED, now, now)
+        for line in creating))
     _update_notices(plan)
     _check_abandoned(record)
-    created, updated = [], []
-    for line in plan.lines:
-        if line.action == "create":
-            notice_id = new_notices[line.line].pk if line.line in new_notices else line.notice_id
-            created.append(_new_card(line, notice_id, boxes, record, now))
-    Card.objects.bulk_create(created, batch_size=2000)
+
+    def notice_of(line) -> int:
+        return new_ids.get(line.line) or line.notice_id
+
+    rows_copy("booking_card", CARD_COLUMNS, (_card_row(line, notice_of(line), boxes, record, now)
+                                             for line in plan.lines if line.action == "create"))
     _check_abandoned(record)
-    updated = _update_cards(plan, boxes, record, now)
-    changes_by_notice = {}
-    for line in plan.lines:
-        if line.action in ("create", "update"):
-            notice_id = new_notices[line.line].pk if line.line in new_notices else line.notice_id
-            changes_by_notice[notice_id] = {
-                "import": record.pk, "line": line.line, "card": "created" if line.action == "create" else "updated",
-                "fields": list(line.changed) + (["location"] if line.locate else []),
-                "notice": line.notice_action if line.notice_action != "keep" else "",
-            }
-    audited = [Notice(pk=pk) for pk in changes_by_notice]
-    audit_record_many(actor=_record_actor(record), action="card.import", notices=audited,
-                      changes_of=lambda notice: changes_by_notice[notice.pk])
-    return len(created), len(updated)
+    _update_cards(plan, boxes, record, now)
+    changes = {
+        notice_of(line): {
+            "import": record.pk, "line": line.line, "card": "created" if line.action == "create" else "updated",
+            "fields": list(line.changed) + (["location"] if line.locate else []),
+            "notice": line.notice_action if line.notice_action != "keep" else "",
+        }
+        for line in plan.lines if line.action in ("create", "update")
+    }
+    audit_record_many(actor=_record_actor(record), action="card.import", changes_by_notice_id=changes)
+
+
+NOTICE_COLUMNS = ("id", "number", "birth_day", "birth_month", "ward_id", "default_place_id", "mailed_on",
+                  "expires_on", "status", "status_changed_at", "created_at")
+CARD_COLUMNS = ("notice_id", "serial", "dispatch_number", "name_kanji", "name_kana", "birth_date", "card_expires_on",
+                "certificate_expires_on", "arrived_on", "batch", "box_id", "position", "status",
+                "status_changed_at", "closing_reason", "flag", "flag_note", "last_import_id", "created_at")
+
+
+def _card_row(line, notice_id: int, boxes: dict, record: CardImport, now) -> tuple:
+    values = line.values
+    box_id, position, status = None, None, CardStatus.RECEIVED
+    if line.locate:
+        box_id, position, status = boxes[values["box"]], values["position"], CardStatus.STORED
+    return (notice_id, values["card_serial"], values["dispatch_number"], values["name_kanji"], values["name_kana"],
+            values["birth_date"], values.get("card_expires_on"), values.get("certificate_expires_on"),
+            values.get("received_on"), values["batch"], box_id, position, status, now, "", "", "", record.pk, now)
 
 
 def _record_actor(record: CardImport) -> Actor:
@@ -270,14 +282,6 @@ def _card_values(values: dict) -> dict:
             "card_expires_on": values.get("card_expires_on"),
             "certificate_expires_on": values.get("certificate_expires_on"),
             "arrived_on": values.get("received_on"), "batch": values["batch"]}
-
-
-def _new_card(line, notice_id: int, boxes: dict, record: CardImport, now) -> Card:
-    card = Card(notice_id=notice_id, serial=line.values["card_serial"], last_import_id=record.pk,
-                status=CardStatus.RECEIVED, status_changed_at=now, created_at=now, **_card_values(line.values))
-    if line.locate:
-        card.box_id, card.position, card.status = boxes[line.values["box"]], line.values["position"], CardStatus.STORED
-    return card
 
 
 def _update_cards(plan: ImportPlan, boxes: dict, record: CardImport, now) -> list[Card]:

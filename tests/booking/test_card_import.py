@@ -228,3 +228,14 @@ def test_the_command_imports_and_says_what_it_did(in_city_a, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_cards", "--municipality", "alpha", str(tmp_path / "missing.csv"))
     assert StorageBox.objects.count() == 0
+
+
+def test_thousands_of_lines_are_written_and_audited_in_bulk(in_city_a):
+    count = 2100  # above the audit trail's COPY threshold
+    record = card_import_start(content=card_csv([card_line(n, box=f"Q-{n // 100}", position=n % 100 + 1)
+                                                 for n in range(1, count + 1)]), actor=STAFF, in_background=False)
+    assert record.status == CardImport.Status.DONE and record.cards_created == count, record.errors[:3]
+    assert AuditEntry.objects.filter(action="card.import").count() == count
+    entry = AuditEntry.objects.filter(action="card.import").order_by("id").first()
+    assert entry.actor_label == "counter staff" and entry.changes["card"] == "created"
+    assert Card.objects.filter(box__code="Q-1").count() == 100
