@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='card',
-            options={'ordering': ['box__code', 'position']},
+            options={'ordering': ['id']},
         ),
         migrations.AddField(
             model_name='card',

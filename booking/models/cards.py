@@ -149,7 +149,7 @@ class Card(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["box__code", "position"]
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["serial"], condition=~Q(serial=""), name="card_serial_unique"),
             # deferred, so cards can swap places inside one transaction

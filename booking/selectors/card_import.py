@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from booking import cardfiles
 from booking.cardfiles import CardFileError, CellError
 from booking.clock import current_municipality
-from booking.models import CLOSED_CARD_STATUSES, Card, CardImport, CardImportMapping, Notice, StorageBox, Ward
+from booking.models import (
+    CLOSED_CARD_STATUSES,
+    Card,
+    CardImport,
+    CardImportMapping,
+    Notice,
+    NoticeStatus,
+    StorageBox,
+    Ward,
+)
 from booking.notice_numbers import notice_number_matches
 
 # Card fields an import writes, by the file's field that fills them.
@@ -115,9 +124,10 @@ class _Context:
             self.wards[ward.code] = self.wards[ward.code.lower()] = self.wards[ward.name] = ward
         self.cards = {row[0]: row for row in Card.objects.exclude(serial="").values_list(
             "serial", "pk", "notice_id", "notice__number", "status", "box_id",
-            *CARD_FIELDS.values())}
+            *CARD_FIELDS.values()).order_by()}
         self.notices = {row[0]: row for row in Notice.objects.values_list(
-            "number", "pk", "ward_id", "birth_day", "mailed_on", "expires_on", "card__pk", "card__serial")}
+            "number", "pk", "ward_id", "birth_day", "mailed_on", "expires_on", "card__pk", "card__serial",
+            "status").order_by()}
         self.boxes = dict(StorageBox.objects.values_list("code", "pk"))
         self.occupied = {(box_id, position): pk for pk, box_id, position in Card.objects.filter(
             box__isnull=False).values_list("pk", "box_id", "position")}
@@ -203,7 +213,8 @@ def _plan_line(plan, context, layout, line_number, cells, seen_serials, seen_num
     birth_date = values.get("birth_date")
     if notice is not None and birth_date and notice[3] is not None and notice[3] != birth_date.day:
         error("birth_date", _("The day of birth differs from the notice's."))
-    closed = card is not None and card[4] in CLOSED_CARD_STATUSES
+    closed = (card is not None and card[4] in CLOSED_CARD_STATUSES) or (
+        notice is not None and notice[8] in (NoticeStatus.HANDED_OVER, NoticeStatus.CANCELLED))
     locate = False
     if values["box"] and not closed and (card is None or card[5] is None):
         place = (values["box"], values["position"])
@@ -222,8 +233,9 @@ def _plan_line(plan, context, layout, line_number, cells, seen_serials, seen_num
 
 
 def _planned(line_number, values, card, notice, ward, closed, locate) -> PlannedLine:
-    if closed:
-        return PlannedLine(line_number, values, "skip", card[1], card[2], "keep", ward.pk)
+    if closed:  # handed over, returned, destroyed or cancelled: never written again
+        return PlannedLine(line_number, values, "skip", card[1] if card else None, notice[1] if notice else None,
+                           "keep", ward.pk)
     notice_changed: tuple[str, ...] = ()
     if notice is None:
         notice_action = "create"

@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.cardfiles import FIELD_BY_KEY, FIELDS, MAX_COLUMNS
 from booking.errors import CardImportError
 from booking.models import Card, CardImport, CardImportMapping, CardStatus, Notice, NoticeStatus, StorageBox, Ward
 from booking.selectors.card_import import MAX_ERRORS_KEPT, ImportPlan, card_import_mapping, card_import_plan
@@ -107,8 +108,6 @@ def card_import_abandon(*, card_import_id: int, actor: Actor) -> bool:
 
 def card_import_mapping_save(*, has_header: bool, columns: dict, encoding: str, actor: Actor) -> CardImportMapping:
     """Save the city's column mapping (staff_admin): field → header text, or column number without a header."""
-    from booking.cardfiles import FIELD_BY_KEY, FIELDS, MAX_COLUMNS
-
     errors: dict[str, list] = {}
     cleaned: dict[str, object] = {}
     for key, where in (columns or {}).items():

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking import barcodes
 from booking.cardfiles import normalise_box_code
 from booking.clock import at, city_now
 from booking.errors import HandoverError, PullListError, WalkInNoRoomError
@@ -56,7 +57,8 @@ def pull_list_mark_pulled(*, place: Place, day: dt.date, scanned: str, actor: Ac
         if line.notice.status == NoticeStatus.BOOKED:
             notice_transition(notice=line.notice, to=NoticeStatus.PULLED, actor=actor, reason="pull list")
         if line.card is not None and found_in_box:
-            found = normalise_box_code(found_in_box.removeprefix("BOX-").removeprefix("box-"))
+            label = barcodes.read_label(found_in_box)
+            found = label[1] if label and label[0] == "box" else normalise_box_code(found_in_box)
             listed = line.card.box.code if line.card.box_id else ""
             if found != listed:
                 card_flag(card=line.card, flag=CardFlag.MISPLACED, actor=actor,

@@ -239,3 +239,13 @@ def test_thousands_of_lines_are_written_and_audited_in_bulk(in_city_a):
     entry = AuditEntry.objects.filter(action="card.import").order_by("id").first()
     assert entry.actor_label == "counter staff" and entry.changes["card"] == "created"
     assert Card.objects.filter(box__code="Q-1").count() == 100
+
+
+def test_a_handed_over_card_is_never_written_again(in_city_a):
+    assert card_import_start(content=card_csv([card_line(1), card_line(2)]), actor=STAFF).cards_created == 2
+    Card.objects.filter(serial="SN0000000001").update(status=CardStatus.HANDED_OVER, name_kanji="")
+    handed_notice = NoticeFactory(number="ABC000003", birth_day=7, status="handed_over")
+    again = card_import_start(content=card_csv([card_line(1), card_line(2, batch="B-9"), card_line(3)]), actor=STAFF)
+    assert (again.cards_skipped, again.cards_updated, again.cards_created) == (2, 1, 0), again.errors
+    assert Card.objects.get(serial="SN0000000001").name_kanji == ""  # nothing purged comes back
+    assert not Card.objects.filter(notice=handed_notice).exists()
