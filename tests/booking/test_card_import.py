@@ -249,3 +249,16 @@ def test_a_handed_over_card_is_never_written_again(in_city_a):
     assert (again.cards_skipped, again.cards_updated, again.cards_created) == (2, 1, 0), again.errors
     assert Card.objects.get(serial="SN0000000001").name_kanji == ""  # nothing purged comes back
     assert not Card.objects.filter(notice=handed_notice).exists()
+
+
+def test_the_import_task_runs_in_its_city_and_never_in_public(in_city_a, django_capture_on_commit_callbacks):
+    from booking.tasks import run_card_import
+    from kernel.tasking import MissingMunicipalityError
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record = card_import_start(content=card_csv([card_line(1)]), actor=STAFF, in_background=True)
+    assert len(callbacks) == 1 and record.status == CardImport.Status.PENDING
+    assert run_card_import.apply(args=[record.pk], headers={"_schema_name": "alpha"}).result == "done"
+    assert Card.objects.filter(serial="SN0000000001").exists()
+    refused = run_card_import.apply(args=[record.pk], headers={"_schema_name": "public"})
+    assert isinstance(refused.result, MissingMunicipalityError)
