@@ -62,7 +62,8 @@ def pull_list_mark_pulled(*, place: Place, day: dt.date, scanned: str, actor: Ac
             listed = line.card.box.code if line.card.box_id else ""
             if found != listed:
                 card_flag(card=line.card, flag=CardFlag.MISPLACED, actor=actor,
-                          note=f"found in {found}, listed in {listed or '-'}")
+                          note=str(_("Found in box %(found)s; the list says %(listed)s.")
+                                   % {"found": found, "listed": listed or "—"}))
     return line
 
 
