@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -58,6 +58,9 @@ bench-login: install
 
 bench-reservations: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_reservations.py
+
+bench-import: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_import.py
 
 .PHONY: loadtest
 loadtest: install

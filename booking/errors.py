@@ -96,6 +96,34 @@ class NoticeImportError(BookingError):
     default_message = _("The file was not imported. Nothing was added.")
 
 
+class CardImportError(BookingError):
+    default_message = _("The card data was not imported. Nothing was added.")
+
+
+class CardError(BookingError):
+    default_message = _("The card could not be changed.")
+
+
+class UnknownCardError(CardError, NotFoundError):
+    default_message = _("No card with this serial was found.")
+
+
+class StorageError(CardError):
+    default_message = _("The card could not be stored there.")
+
+
+class PullListError(CardError):
+    default_message = _("This card is not on the pull list of this day and place.")
+
+
+class HandoverError(BookingError):
+    default_message = _("The card cannot be handed over.")
+
+
+class WalkInNoRoomError(HandoverError, ConflictError):
+    default_message = _("The counter has no free seat now. Book a later time instead.")
+
+
 class CalendarConflictError(BookingError, ConflictError):
     """A calendar change would leave bookings without a seat; lists the slots concerned."""
 

@@ -5,8 +5,11 @@ Tasks are thin: they take ids and primitives and call one service; every one is 
 from __future__ import annotations
 
 from booking.services.calendars import slots_extend_horizon
+from booking.services.card_import import RUN_CARD_IMPORT, card_import_run
 from booking.services.citizen_login import login_counters_purge
+from booking.services.counter import no_shows_mark
 from booking.services.notifications import SEND_RESERVATION_MAIL, reminders_queue, reservation_mail_send
+from booking.services.purge import personal_data_purge
 from kernel.tasking import municipality_task, platform_task
 from tenants.selectors import dangerously_active_cities
 
@@ -29,6 +32,22 @@ def extend_slot_horizon() -> int:
 @municipality_task(name="booking.purge_login_counters")
 def purge_login_counters() -> int:
     return login_counters_purge()
+
+
+@municipality_task(name=RUN_CARD_IMPORT)
+def run_card_import(card_import_id: int) -> str:
+    """A large card data file, checked and written by a worker; progress is in its CardImport row."""
+    return card_import_run(card_import_id=card_import_id).status
+
+
+@municipality_task(name="booking.mark_no_shows")
+def mark_no_shows() -> int:
+    return no_shows_mark()
+
+
+@municipality_task(name="booking.purge_personal_data")
+def purge_personal_data() -> int:
+    return personal_data_purge().cards
 
 
 def _for_every_active_city(task) -> int:
@@ -55,3 +74,15 @@ def horizon_for_all_cities() -> int:
 def login_counters_for_all_cities() -> int:
     """Beat, nightly: every city forgets login counters whose windows have long passed."""
     return _for_every_active_city(purge_login_counters)
+
+
+@platform_task(name="booking.no_shows_for_all_cities")
+def no_shows_for_all_cities() -> int:
+    """Beat, every evening after the counters close: every city marks the day's no-shows."""
+    return _for_every_active_city(mark_no_shows)
+
+
+@platform_task(name="booking.purge_for_all_cities")
+def purge_for_all_cities() -> int:
+    """Beat, nightly: every city erases personal data its retention period no longer covers (SEC-10)."""
+    return _for_every_active_city(purge_personal_data)

@@ -86,7 +86,8 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 @admin.register(booking.Card, site=site)
 class CardAdmin(ReadOnlyAdmin):
-    list_display = ("notice", "serial", "arrived_on", "storage_box", "storage_position")
+    list_display = ("notice", "serial", "status", "arrived_on", "batch", "box", "position")
+    exclude = ("name_kanji", "name_kana", "birth_date")  # personal data is shown where a task needs it
     search_fields = ("notice__number", "serial")
 
 

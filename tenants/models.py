@@ -81,6 +81,10 @@ class Municipality(TenantMixin):
     login_lock_hours = models.PositiveSmallIntegerField(
         _("a locked notice unlocks by itself after this many hours (0: only staff unlock)"), default=24)
     email_required = models.BooleanField(_("citizens must give an e-mail address"), default=False)
+    personal_data_retention_days = models.PositiveSmallIntegerField(
+        _("days after handover before names, birth dates and e-mail addresses are erased"), default=90,
+        help_text=_("Data minimisation (SEC-10): what statistics and billing need is kept."),
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

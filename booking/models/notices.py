@@ -24,7 +24,8 @@ class Notice(models.Model):
     """The notice postcard; its number and the day of birth are the citizen's login (WEB-2)."""
 
     number = models.CharField(_("notice number"), max_length=NUMBER_MAX_LENGTH, unique=True)
-    birth_day = models.PositiveSmallIntegerField(_("day of birth"))
+    # The citizen's login secret; emptied a set time after handover (SEC-10), when no login is left to make.
+    birth_day = models.PositiveSmallIntegerField(_("day of birth"), null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(_("month of birth"), null=True, blank=True)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="notices")
     default_place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="notices", null=True, blank=True)
@@ -49,16 +50,3 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.number
 
-
-class Card(models.Model):
-    """The manufactured card a notice announces, as J-LIS production data describes it."""
-
-    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="card")
-    serial = models.CharField(_("card serial"), max_length=32, blank=True)
-    arrived_on = models.DateField(_("arrived at the office on"), null=True, blank=True)
-    batch = models.CharField(max_length=32, blank=True)
-    storage_box = models.CharField(_("storage box"), max_length=32, blank=True)
-    storage_position = models.CharField(_("position in the box"), max_length=32, blank=True)
-
-    def __str__(self) -> str:
-        return self.serial or f"card of {self.notice}"

@@ -8,8 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.clock import current_municipality
-from booking.errors import BookingError, TransitionNotAllowedError
-from booking.models import Notice, NoticeStatus, Place, ReservationStatus, Ward
+from booking.errors import BookingError, HandoverError, TransitionNotAllowedError
+from booking.models import (
+    CLOSED_CARD_STATUSES,
+    Card,
+    CardFlag,
+    CardStatus,
+    Notice,
+    NoticeStatus,
+    Place,
+    ReservationStatus,
+    Ward,
+)
 from booking.notice_numbers import normalise_notice_number, notice_number_matches
 from booking.services.audit import Actor, audit_record
 
@@ -90,16 +100,34 @@ def notice_transition(*, notice: Notice, to: str, actor: Actor, reason: str = ""
     return notice
 
 
-def notice_hand_over(*, notice: Notice, actor: Actor) -> Notice:
-    """The card is handed over: the booking is completed and the notice closed, together."""
+def notice_hand_over(*, notice: Notice, actor: Actor, checks: list[str] | None = None) -> Notice:
+    """The card is handed over: the booking completed, the notice closed and the card out of storage, together.
+
+    The notice row is locked first, then its booking and its card (the booking service's order).
+    The database refuses a handover while a booking is still active, so the booking is completed
+    before the notice moves. `checks`: the identity checks the clerk confirmed, kept in the audit.
+    """
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
-        active = locked.reservations.filter(status=ReservationStatus.ACTIVE).first()
+        active = locked.reservations.select_for_update().filter(status=ReservationStatus.ACTIVE).first()
         if active is not None:
             active.status = ReservationStatus.COMPLETED
             active.save(update_fields=["status", "updated_at"])
             audit_record(actor=actor, action="reservation.complete", notice=locked, reservation=active,
                          changes={"status": [ReservationStatus.ACTIVE, ReservationStatus.COMPLETED]})
         notice_transition(notice=locked, to=NoticeStatus.HANDED_OVER, actor=actor, locked=True)
+        card = Card.objects.select_for_update(of=("self",)).select_related("box").filter(notice=locked).first()
+        if card is not None:
+            if card.status in CLOSED_CARD_STATUSES:
+                raise HandoverError(_("This card was already handed over or closed."))
+            location = [card.box.code if card.box_id else None, card.position]
+            now = timezone.now()
+            card.status, card.status_changed_at, card.handed_over_at = CardStatus.HANDED_OVER, now, now
+            card.box = card.position = None
+            card.flag, card.flag_note, card.flagged_at = CardFlag.NONE, "", None
+            card.save(update_fields=["status", "status_changed_at", "handed_over_at", "box", "position", "flag",
+                                     "flag_note", "flagged_at"])
+            audit_record(actor=actor, action="card.hand_over", notice=locked, reservation=active,
+                         changes={"card": card.serial, "location": [location, None], "checks": list(checks or [])})
     notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
     return notice

@@ -57,3 +57,50 @@ CITIZEN = Actor.citizen()
 STAFF = Actor(kind=AuditEntry.ActorKind.USER, channel=Channel.STAFF, label="counter staff")
 OPERATOR = Actor(kind=AuditEntry.ActorKind.USER, channel=Channel.PHONE, label="call-centre operator")
 IVR = Actor.citizen(channel=Channel.IVR)
+
+
+# --- cards (DATA-2, DATA-4) -----------------------------------------------------------------------
+
+def card_line(n: int, **overrides) -> dict:
+    """One line of the documented card file, for the n-th test card (notice ABC00000n, serial SN…n)."""
+    values = {
+        "notice_number": f"ABC-{n:06d}", "dispatch_number": f"D{n:05d}", "card_serial": f"SN{n:010d}",
+        "name_kanji": "山田　太郎", "name_kana": "ヤマダ タロウ", "birth_date": "1985-05-07", "ward": "kita",
+        "card_expires_on": "2036-05-07", "certificate_expires_on": "2031-05-07", "received_on": "2026-11-01",
+        "batch": "B-1", "box": "", "shelf": "", "position": "", "mailed_on": "", "pickup_deadline": "",
+    }
+    values.update({key: str(value) for key, value in overrides.items()})
+    return values
+
+
+card_line.FIELDS = list(card_line(0))
+
+
+def card_csv(lines: list[dict], *, encoding: str = "utf-8", extra_column: tuple[str, str] | None = None) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = list(card_line.FIELDS) + ([extra_column[0]] if extra_column else [])
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow([line[key] for key in card_line.FIELDS] + ([extra_column[1]] if extra_column else []))
+    return out.getvalue().encode(encoding)
+
+
+def make_card(notice: Notice | None = None, *, box: str | None = None, position: int | None = None,
+              **fields):
+    """A card with its notice, stored in `box` at `position` (the next free one if omitted)."""
+    from booking.models import Card, CardStatus, StorageBox
+
+    notice = notice or NoticeFactory()
+    values = {"serial": f"SN{notice.pk:010d}", "name_kanji": "山田　太郎", "name_kana": "ヤマダ タロウ",
+              "birth_date": dt.date(1985, 5, notice.birth_day or 7), "batch": "B-1", "status": CardStatus.RECEIVED}
+    values.update(fields)
+    if box:
+        storage_box, _ = StorageBox.objects.get_or_create(code=box)
+        if position is None:
+            position = (storage_box.cards.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        values.update(box=storage_box, position=position, status=fields.get("status", CardStatus.STORED))
+    return Card.objects.create(notice=notice, **values)
