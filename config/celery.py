@@ -46,5 +46,7 @@ app.conf.beat_schedule = {
     "booking-reminders": {"task": "booking.reminders_for_all_cities", "schedule": crontab(minute=5)},
     "booking-slot-horizon": {"task": "booking.horizon_for_all_cities", "schedule": crontab(hour=1, minute=15)},
     "booking-login-counters": {"task": "booking.login_counters_for_all_cities", "schedule": crontab(hour=3, minute=40)},
+    "call-centre-answer-rate": {"task": "telephony_adapter.answer_rate_for_all_cities",
+                                "schedule": crontab(minute="*/10")},
 }
 app.autodiscover_tasks()
