@@ -13,6 +13,7 @@ from telephony_adapter.models import AnswerRateAlert
 from telephony_adapter.selectors.hours import call_centre_settings
 from telephony_adapter.selectors.statistics import service_level
 from tenants.access import dangerously_city_supervisors
+from tenants.selectors import dangerously_municipality
 
 logger = logging.getLogger(__name__)
 SEND_ALERT = "telephony_adapter.send_answer_rate_alert"
@@ -41,7 +42,7 @@ def answer_rate_alert_send(*, alert_id: int) -> int:
     alert = AnswerRateAlert.objects.filter(pk=alert_id).first()
     if alert is None:
         return 0
-    city = connection.tenant
+    city = dangerously_municipality(connection.schema_name)
     to = [user.email for user in dangerously_city_supervisors(city) if user.email]
     if not to:
         return 0

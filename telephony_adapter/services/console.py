@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Channel, Place, Ward
 from booking.services.audit import Actor
 from kernel.errors import ApplicationError
+from kernel.mail import send_templated_mail
 from kernel.tasking import enqueue_on_commit
 from telephony_adapter import prompts
 from telephony_adapter.models import (
@@ -32,6 +33,8 @@ from telephony_adapter.providers.base import Hangup, Transfer
 from telephony_adapter.routing.models import CallRoute, PresenceStatus, RouteStatus
 from telephony_adapter.selectors.console import operator_presence
 from telephony_adapter.services.calls import call_answered, call_hung_up, call_outcome_set
+from tenants.access import dangerously_city_staff_admin_emails
+from tenants.selectors import dangerously_municipality
 
 logger = logging.getLogger(__name__)
 REPORT_COMPLAINT = "telephony_adapter.report_complaint"
@@ -142,16 +145,11 @@ def complaint_update(*, complaint: Complaint, status: str, resolution: str = "")
 
 def complaint_report_send(*, complaint_id: int) -> bool:
     """Mail the complaint to the city's contact (or its staff administrators); once."""
-    from django.db import connection
-
-    from kernel.mail import send_templated_mail
-    from tenants.access import dangerously_city_staff_admin_emails
-
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().filter(pk=complaint_id, reported_at__isnull=True).first()
         if complaint is None:
             return False
-        city = connection.tenant
+        city = dangerously_municipality(connection.schema_name)  # fresh: the worker may cache tenants
         to = [city.contact_email] if city.contact_email else dangerously_city_staff_admin_emails(city)
         if not to:
             logger.warning("complaint %s: city %s has no contact address", complaint_id, city.schema_name)
