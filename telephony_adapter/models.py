@@ -26,7 +26,7 @@ class CallCentreSettings(models.Model):
     opens_at = models.TimeField(_("lines open at"), default=dt.time(8, 30))
     closes_at = models.TimeField(_("lines close at"), default=dt.time(17, 30))
     open_weekdays = ArrayField(models.PositiveSmallIntegerField(), default=_default_weekdays,
-                               verbose_name=_("open on weekdays (0 = Monday)"))
+                               verbose_name="open on weekdays (0 = Monday)")
     closed_year_end = models.BooleanField(_("closed 29 December – 3 January"), default=True)
     closed_on_holidays = models.BooleanField(_("closed on national holidays"), default=True)
     max_queue_wait_seconds = models.PositiveIntegerField(
@@ -36,11 +36,11 @@ class CallCentreSettings(models.Model):
     alert_min_calls = models.PositiveSmallIntegerField(
         _("alert only when the last hour had at least this many calls"), default=5)
     booking_script = models.JSONField(
-        _("what operators read out after a booking, by language"), default=dict, blank=True,
-        help_text=_("Read after the time, the place and what to bring (CC-4)."))
+        "what operators read out after a booking, by language", default=dict, blank=True,
+        help_text="Read after the time, the place and what to bring (CC-4).")
 
     class Meta:
-        verbose_name = _("call-centre settings")
+        verbose_name = "call-centre settings"
         constraints = [
             models.CheckConstraint(condition=Q(opens_at__lt=models.F("closes_at")),
                                    name="call_centre_opens_before_closing"),
@@ -63,7 +63,7 @@ class CallCentreDay(models.Model):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("call-centre day")
+        verbose_name = "call-centre day"
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_open=False) | Q(opens_at__isnull=False, closes_at__isnull=False,
@@ -121,7 +121,7 @@ class CallRecord(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        verbose_name = _("call")
+        verbose_name = "call"
         constraints = [
             models.UniqueConstraint(fields=["provider", "call_id"], name="one_record_per_call"),
             models.CheckConstraint(condition=Q(end_reason="") | Q(end_reason__in=EndReason.values),
@@ -180,7 +180,7 @@ class Callback(models.Model):
 
     class Meta:
         ordering = ["requested_at"]
-        verbose_name = _("call-back")
+        verbose_name = "call-back"
 
 
 class Complaint(models.Model):
@@ -213,7 +213,7 @@ class Complaint(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("complaint")
+        verbose_name = "complaint"
         constraints = [
             models.CheckConstraint(condition=Q(category__in=["operator", "waiting", "booking", "counter", "website",
                                                              "other"]), name="complaint_category_valid"),
@@ -237,23 +237,23 @@ class Escalation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("escalation")
+        verbose_name = "escalation"
 
 
 class Referral(models.Model):
     """An entry of the city's referral directory: a department, the national hotline (CC-5)."""
 
-    name = models.CharField(_("name (Japanese)"), max_length=120)
-    names = models.JSONField(_("names by language"), default=dict, blank=True)
+    name = models.CharField("name (Japanese)", max_length=120)
+    names = models.JSONField("names by language", default=dict, blank=True)
     phone = models.CharField(max_length=32)
     hours = models.CharField(max_length=120, blank=True)
-    topics = models.CharField(_("what to refer there"), max_length=300, blank=True)
+    topics = models.CharField("what to refer there", max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("referral")
+        verbose_name = "referral"
 
     def __str__(self) -> str:
         return self.name

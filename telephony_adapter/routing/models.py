@@ -18,7 +18,7 @@ from tenants.models import Municipality
 class DialledNumber(models.Model):
     """A toll-free number (0120…) and the city whose calls it carries."""
 
-    number = models.CharField(_("number (national digits)"), max_length=16, unique=True)
+    number = models.CharField("number (national digits)", max_length=16, unique=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="dialled_numbers")
     label = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
@@ -26,7 +26,7 @@ class DialledNumber(models.Model):
 
     class Meta:
         ordering = ["number"]
-        verbose_name = _("dialled number")
+        verbose_name = "dialled number"
 
     def __str__(self) -> str:
         return f"{self.number} → {self.municipality.schema_name}"
@@ -49,7 +49,7 @@ class OperatorPresence(models.Model):
     calls_taken = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("operator presence")
+        verbose_name = "operator presence"
         constraints = [
             models.CheckConstraint(condition=Q(status__in=PresenceStatus.values), name="presence_status_valid"),
             # an operator holds at most one call, and only while busy or wrapping it up
@@ -63,11 +63,11 @@ class OperatorPresence(models.Model):
 
 
 class RouteStatus(models.TextChoices):
-    IVR = "ivr", _("In the automated menu")
-    WAITING = "waiting", _("Waiting for an operator")
-    OFFERED = "offered", _("Ringing at an operator")
-    CONNECTED = "connected", _("With an operator")
-    ENDED = "ended", _("Ended")
+    IVR = "ivr", "In the automated menu"
+    WAITING = "waiting", "Waiting for an operator"
+    OFFERED = "offered", "Ringing at an operator"
+    CONNECTED = "connected", "With an operator"
+    ENDED = "ended", "Ended"
 
 
 class CallRoute(models.Model):
@@ -85,7 +85,7 @@ class CallRoute(models.Model):
     offered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("call route")
+        verbose_name = "call route"
         constraints = [
             models.UniqueConstraint(fields=["provider", "call_id"], name="one_route_per_call"),
             models.CheckConstraint(condition=Q(status__in=RouteStatus.values), name="route_status_valid"),
@@ -110,7 +110,7 @@ class ProviderEvent(models.Model):
     content_type = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        verbose_name = _("provider event")
+        verbose_name = "provider event"
         constraints = [models.UniqueConstraint(fields=["provider", "call_id", "event"], name="one_event_per_call")]
 
     def __str__(self) -> str:
@@ -128,4 +128,4 @@ class RejectedRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("rejected provider request")
+        verbose_name = "rejected provider request"

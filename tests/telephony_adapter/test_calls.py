@@ -17,7 +17,7 @@ from tests.telephony_adapter.factories import Caller, make_operator, tokyo
 from tests.tenants.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
-QUEUE_POSITION_2 = "You are number 2 in the queue."
+QUEUE_POSITION_2 = "あなたの順番は2番目です。"  # beta speaks Japanese
 
 
 def logged_in(client, user):
@@ -52,14 +52,15 @@ def test_full_call_language_menu_queue_operator_booking_hang_up_statistics(
 
     console = logged_in(platform_client, operator)
     pop = console.get("/operator/").content.decode()
-    assert "Call in progress" in pop and "青葉市" in pop and "English" in pop and "+819012345678" in pop
-    assert 'data-field="waited">4 seconds' in pop
+    assert "通話中" in pop and "青葉市" in pop and "English" in pop and "+819012345678" in pop
+    assert 'data-field="waited">4秒' in pop
 
     desk = console.get("/operator/city/alpha/", {"number": "tst-100001"}).content.decode()
-    assert "TST100001" in desk and "This notice has no booking." in desk
+    assert "TST100001" in desk and "この交付通知書の予約はありません。" in desk
     booked = console.post("/operator/city/alpha/book/", {"number": "TST100001", "slot": slots[1].pk}, follow=True)
     page = booked.content.decode()
-    assert "The booking was made." in page and 'data-testid="script"' in page and "Booking code" in page
+    assert "予約を受け付けました。" in page and 'data-testid="script"' in page
+    assert "Your booking is on" in page  # the script is in the caller's language
     with tenant_context(city_a):
         reservation = Reservation.objects.get(notice=notice, status=ReservationStatus.ACTIVE)
         assert reservation.channel == Channel.PHONE and reservation.created_by_id == operator.pk
@@ -172,7 +173,7 @@ def test_operator_unlocks_a_locked_notice_after_checking_the_caller(clock, numbe
     operator = make_operator(city_b)
     console = logged_in(platform_client, operator)
     refused = console.post("/operator/city/beta/unlock/", {"number": "TST300004"}, follow=True)
-    assert "Check the caller" in refused.content.decode()
+    assert "ロックを解除する前に" in refused.content.decode()
     console.post("/operator/city/beta/unlock/", {"number": "TST300004", "identity_checked": "1"})
     with tenant_context(city_b):
         assert not notice_login_locked("TST300004")

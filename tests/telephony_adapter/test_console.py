@@ -56,7 +56,7 @@ def test_a_complaint_is_recorded_and_mailed_to_the_city_at_once(clock, numbers, 
     with django_capture_on_commit_callbacks(execute=True):
         response = console.post("/operator/city/alpha/complaints/", {
             "category": "waiting", "description": "20分待たされた"}, follow=True)
-    assert "The complaint was recorded and reported to the city." in response.content.decode()
+    assert "苦情を記録し、市に報告しました。" in response.content.decode()
     (sent,) = mail.outbox
     assert sent.to == ["kouhu@alpha.example.org"] and "苦情" in sent.subject and "20分待たされた" in sent.body
     with tenant_context(city_a):
@@ -114,7 +114,7 @@ def test_booking_for_a_caller_moves_a_web_booking(clock, city_a, platform_client
         reservation_book(notice=notice, slot=slots[0], actor=CITIZEN)
     console = logged_in(platform_client, make_operator(city_a))
     response = console.post("/operator/city/alpha/book/", {"number": "TST500005", "slot": slots[2].pk}, follow=True)
-    assert "The booking was moved." in response.content.decode()
+    assert "予約を変更しました。" in response.content.decode()
     with tenant_context(city_a):
         moved = Reservation.objects.get(notice=notice, status=ReservationStatus.ACTIVE)
         assert moved.slot_id == slots[2].pk and moved.channel == Channel.WEB  # made on the web, moved by phone

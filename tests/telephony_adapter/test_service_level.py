@@ -118,7 +118,7 @@ def test_wallboard_refreshes_without_javascript_and_serves_json(clock, city_a, p
     staffing = console.get("/operator/staffing/", {"calls_per_hour": "300", "handle_seconds": "360",
                                                      "target": "0.9", "within_seconds": "20",
                                                      "patience_seconds": "120"}).content.decode()
-    assert "38 operators needed" in staffing
+    assert "必要なオペレーター：38人" in staffing
 
 
 def test_connect_adapter_runs_the_same_flow(clock, numbers, city_b, platform_client):
