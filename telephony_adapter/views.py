@@ -82,7 +82,10 @@ def home(request):
 def presence(request):
     status = request.POST.get("status", "")
     if status == PresenceStatus.AVAILABLE:
-        distribution.operator_ready(user=request.user)
+        route = distribution.operator_ready(user=request.user)
+        if route is not None:
+            with tenant_context(route.municipality):
+                console.call_resume(route=route)
     elif status in (PresenceStatus.BUSY, PresenceStatus.OFFLINE):
         distribution.operator_set_status(user=request.user, status=status)
     return redirect("telephony_adapter:home")

@@ -115,11 +115,18 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """Fetch the flow's next step now (a waiting caller whom an operator just took)."""
+
+    then: Next
+
+
+@dataclass(frozen=True)
 class Hangup:
     prompts: tuple[Say, ...] = ()
 
 
-Action = Say | Gather | Wait | Bridge | Transfer | Hangup
+Action = Say | Gather | Wait | Bridge | Transfer | Resume | Hangup
 
 
 @dataclass(frozen=True)

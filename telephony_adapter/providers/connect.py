@@ -24,6 +24,7 @@ from .base import (
     OutboundCall,
     Provider,
     Rendered,
+    Resume,
     Say,
     Transfer,
     Wait,
@@ -88,6 +89,8 @@ class ConnectProvider(Provider):
             elif isinstance(action, Transfer):
                 prompts.extend(action.prompts)
                 result.update(next="transfer", number=action.number)
+            elif isinstance(action, Resume):
+                result.update(next="resume", **_then(action.then))
             elif isinstance(action, Hangup):
                 prompts.extend(action.prompts)
                 result["next"] = "disconnect"

@@ -18,6 +18,7 @@ from .base import (
     OutboundCall,
     Provider,
     Rendered,
+    Resume,
     Say,
     Transfer,
     Wait,
@@ -118,18 +119,21 @@ class TwilioProvider(Provider):
                 for prompt in action.prompts:
                     _say(response, prompt)
                 response.dial(number=action.number)
+            elif isinstance(action, Resume):
+                response.redirect(self._url(action.then, absolute=True), method="POST")
             elif isinstance(action, Hangup):
                 for prompt in action.prompts:
                     _say(response, prompt)
                 response.hangup()
         return response
 
-    def _url(self, then: Next | str) -> str:
+    def _url(self, then: Next | str, absolute: bool = False) -> str:
         if isinstance(then, str):
             return then
         # the webhooks live on the platform's own domain, whatever the URLconf of the current request
         path = reverse("telephony_adapter:" + URL_NAMES[then.kind], urlconf=settings.PUBLIC_SCHEMA_URLCONF)
-        return f"{path}?step={then.step}"
+        base = settings.TELEPHONY_WEBHOOK_BASE_URL.rstrip("/") if absolute else ""
+        return f"{base}{path}?step={then.step}"
 
     def place_call(self, call: OutboundCall) -> str:
         payload = {"from": settings.TWILIO_CALLER_ID, "twiml": str(self.twiml(call.actions)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,11 +26,12 @@ from telephony_adapter.models import (
     Complaint,
     EndReason,
     Escalation,
+    IvrSession,
     Outcome,
     Referral,
 )
 from telephony_adapter.providers import provider_named
-from telephony_adapter.providers.base import Hangup, Transfer
+from telephony_adapter.providers.base import EventKind, Hangup, Next, Resume, Transfer
 from telephony_adapter.routing.models import CallRoute, PresenceStatus, RouteStatus
 from telephony_adapter.selectors.console import operator_presence
 from telephony_adapter.services.calls import call_answered, call_hung_up, call_outcome_set
@@ -222,3 +224,16 @@ def call_outcome_note(*, call: CallRecord, outcome: str) -> None:
 
 def channel_choices():
     return Channel.choices
+
+
+def call_resume(*, route: CallRoute) -> bool:
+    """An operator took a waiting call: the provider fetches the caller's next queue step now instead
+    of at the end of the caller's pause, so the bridge starts at once. Needs the public webhook
+    address (TELEPHONY_WEBHOOK_BASE_URL); without it the caller's own next poll bridges the call."""
+    if route.provider == "twilio" and not settings.TELEPHONY_WEBHOOK_BASE_URL:
+        return False
+    session = IvrSession.objects.filter(call__provider=route.provider, call__call_id=route.call_id).first()
+    if session is None:
+        return False
+    provider_named(route.provider).update_call(route.call_id, [Resume(Next(EventKind.WAIT, session.step))])
+    return True

@@ -257,7 +257,9 @@ def test_waiting_caller_hears_the_position_then_overflows_to_the_ivr(clock, numb
     assert record(city_b, first.call_id).end_reason == EndReason.ABANDONED
 
 
-def test_an_operator_who_becomes_available_takes_the_longest_waiting_call(clock, numbers, city_b, platform_client):
+def test_an_operator_who_becomes_available_takes_the_longest_waiting_call(clock, numbers, city_b, platform_client,
+                                                                          settings, _transport):
+    settings.TELEPHONY_WEBHOOK_BASE_URL = "https://madoguchi.example"
     first, second = Caller(to=BETA_NUMBER), Caller(to=BETA_NUMBER)
     first.dial(), first.press("1")
     clock.shift(dt.timedelta(seconds=5))
@@ -267,6 +269,9 @@ def test_an_operator_who_becomes_available_takes_the_longest_waiting_call(clock,
     console.post("/operator/presence/", {"status": "available"})
     assert CallRoute.objects.get(call_id=first.call_id).operator_id == operator.pk
     assert CallRoute.objects.get(call_id=second.call_id).status == "waiting"
+    (resume,) = [sent for sent in _transport if sent.get("update") == first.call_id]  # fetch the bridge now
+    assert '<Redirect method="POST">https://madoguchi.example/telephony/twilio/wait/?step=2</Redirect>' \
+        in resume["twiml"]
     assert f">operator-{operator.pk}</Client>" in first.wait()
     assert "<Pause" in second.wait()
 
