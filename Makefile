@@ -59,6 +59,12 @@ bench-login: install
 bench-reservations: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_reservations.py
 
+# A simulated day of the call centre (three cities, Poisson arrivals) through the real distribution code.
+SIMULATE_ARGS ?=
+.PHONY: simulate-calls
+simulate-calls: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/simulate_calls.py $(SIMULATE_ARGS)
+
 .PHONY: loadtest
 loadtest: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/release_rush.py $(LOADTEST_ARGS)
