@@ -64,7 +64,7 @@ def _base_context(request, current=None) -> dict:
     cities = _cities(request.user)
     return {"cities": cities, "current_city": current, "presence": console_selectors.operator_presence(request.user),
             "presence_choices": PresenceStatus.choices, "supervisor": access_supervised_municipalities(
-                request.user).exists(), "site_name": _("Operator console")}
+                request.user).exists()}
 
 
 @operator_console_required

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import tenant_context
 
 from booking.models import Channel, Place, Ward
 from booking.services.audit import Actor
@@ -63,7 +64,8 @@ def console_answer(*, user, now: dt.datetime | None = None) -> bool:
     route = _route_of(user)
     if route is None or route.status != RouteStatus.OFFERED:
         return False
-    return call_answered(route=route, call=_record(route), now=now or timezone.now())
+    with tenant_context(route.municipality):
+        return call_answered(route=route, call=_record(route), now=now or timezone.now())
 
 
 def console_finish(*, user, outcome: str, note: str = "", now: dt.datetime | None = None) -> CallRecord:
