@@ -399,7 +399,8 @@ def report(request, slug: str, year: int, month: int, fmt: str):
         if fmt == "csv":
             response = HttpResponse(monthly_report_csv(data, names), content_type="text/csv; charset=utf-8")
         else:
-            pdf = monthly_report_pdf(data, {"city": city, "channel_names": names, "generated_at": timezone.now()})
+            pdf = monthly_report_pdf(data, {"city": city, "channel_names": names, "generated_at": timezone.now(),
+                                            "outcome_names": dict(console.outcome_choices())})
             response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="call-centre-{slug}-{year}-{month:02d}.{fmt}"'
         return response

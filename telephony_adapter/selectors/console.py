@@ -31,6 +31,7 @@ class ScreenPop:
     ended: bool
     notice_number: str
     outcome: str
+    closed: bool  # the operator closed the case with its outcome (wrap-up done)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def operator_screen_pop(user, now: dt.datetime | None = None) -> ScreenPop | Non
             waited_seconds=max(waited, 0), started_at=call.started_at, answered=call.answered_at is not None,
             ended=call.ended_at is not None or route.status == RouteStatus.ENDED,
             notice_number=call.notice.number if call.notice else "", outcome=call.outcome,
+            closed=call.wrapped_up_at is not None and bool(call.outcome),
         )
 
 

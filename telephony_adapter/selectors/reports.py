@@ -58,15 +58,30 @@ def monthly_report(year: int, month: int) -> MonthlyReport:
     )
 
 
+class _SafeWriter:
+    """A CSV writer whose cells never start a spreadsheet formula (=, +, -, @: a quote is put first)."""
+
+    def __init__(self, out):
+        self.writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+                              for cell in row])
+
+
 def monthly_report_csv(report: MonthlyReport, channel_names: dict[str, str]) -> str:
     """Sections one after another, each with its header row (UTF-8 with BOM for spreadsheet programs)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = _SafeWriter(out)
     writer.writerow(["section", "channel", "bookings", "changes", "cancellations"])
     for channel, name in channel_names.items():
         writer.writerow(["bookings_by_channel", name, report.bookings.get(channel, 0), report.changes.get(channel, 0),
                          report.cancellations.get(channel, 0)])
+    writer.writerow([])
+    writer.writerow(["section", "outcome", "calls"])
+    for outcome, count in sorted(report.calls_by_outcome.items()):
+        writer.writerow(["calls_by_outcome", outcome or "open", count])
     level = report.level
     writer.writerow([])
     writer.writerow(["section", "calls", "offered_to_operators", "answered", "answer_rate", "abandoned",

@@ -239,3 +239,7 @@ def call_resume(*, route: CallRoute) -> bool:
         return False
     provider_named(route.provider).update_call(route.call_id, [Resume(Next(EventKind.WAIT, session.step))])
     return True
+
+
+def outcome_choices():
+    return Outcome.choices

@@ -72,6 +72,7 @@ def test_full_call_language_menu_queue_operator_booking_hang_up_statistics(
     assert OperatorPresence.objects.get(user=operator).status == "wrap_up"
     clock.shift(dt.timedelta(seconds=30))
     console.post("/operator/call/finish/", {"outcome": "booked", "note": "booked at 10:00"})
+    assert "次の電話を受けるには「受付可」を選んでください。" in console.get("/operator/").content.decode()
     call = record(city_a, caller.call_id)
     assert call.outcome == Outcome.BOOKED and call.end_reason == EndReason.OPERATOR
     assert call.notice_id == notice.pk and call.operator_id == operator.pk

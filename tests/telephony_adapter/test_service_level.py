@@ -75,13 +75,15 @@ def test_no_alert_when_the_answer_rate_meets_the_target(in_city_a):
 def test_monthly_report_as_csv_and_pdf(in_city_a, platform_client):
     call(tokyo(2026, 6, 3, 11), waited=8, handled=240, outcome=Outcome.BOOKED)
     call(tokyo(2026, 7, 1, 11), waited=8, handled=240)  # next month: not in June's report
-    Complaint.objects.create(category="operator", description="説明が不親切", recorded_by_label="op1")
+    Complaint.objects.create(category="operator", description="=HYPERLINK(\"x\") 説明が不親切", recorded_by_label="op1")
     Complaint.objects.filter().update(created_at=tokyo(2026, 6, 10, 9))
     report = monthly_report(2026, 6)
     assert len(report.calls) == 1 and report.level.answered == 1 and len(report.complaints) == 1
     text = monthly_report_csv(report, {"web": "Web", "phone": "Phone"})
-    assert "case," in text and "booked" in text and "説明が不親切" in text and "service_level,1,1,1,1.000" in text
-    pdf = monthly_report_pdf(report, {"city": in_city_a, "channel_names": {"web": "Web"}, "generated_at": MONDAY_10})
+    assert "case," in text and "calls_by_outcome,booked,1" in text and "service_level,1,1,1,1.000" in text
+    assert "'=HYPERLINK" in text  # a complaint's text never runs as a spreadsheet formula
+    pdf = monthly_report_pdf(report, {"city": in_city_a, "channel_names": {"web": "Web"}, "generated_at": MONDAY_10,
+                                      "outcome_names": {"booked": "予約受付"}})
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
     supervisor = make_operator(in_city_a, role=Role.OPERATOR_SUPERVISOR)
     response = logged_in(platform_client, supervisor).get("/operator/city/alpha/report/2026-06.csv")
