@@ -391,7 +391,7 @@ def city_settings(request, slug: str):
 @operator_console_required
 def report(request, slug: str, year: int, month: int, fmt: str):
     city = _supervised_city(request, slug)
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or fmt not in ("csv", "pdf"):
         raise Http404
     with tenant_context(city):
         data = monthly_report(year, month)
