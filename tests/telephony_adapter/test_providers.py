@@ -81,3 +81,10 @@ def test_call_out_places_a_call_through_the_adapter():
     assert sent["to"] == "+81312345678" and sent["reference"] == "incident-42"
     assert '<Gather action="https://madoguchi.example/alerts/ack/42/"' in sent["twiml"]
     assert 'numDigits="1"' in sent["twiml"] and "障害が発生しました" in sent["twiml"]
+
+
+def test_speech_is_gathered_in_the_callers_language():
+    twiml = TwilioProvider().render([Gather(prompts=(Say("请说出编号", "zh-hans"),), then=Next("input", 1),
+                                            language="zh-hans", speech=True, finish_on_key="#")]).body
+    assert 'input="dtmf speech"' in twiml and 'language="cmn-Hans-CN"' in twiml
+    assert '<Say language="cmn-CN" voice="Polly.Zhiyu">请说出编号</Say>' in twiml
