@@ -10,7 +10,6 @@ from django_tenants.utils import tenant_context
 from booking.models import Ward
 from telephony_adapter.providers.transports import RecordingTransport
 from tests.booking.factories import NoticeFactory, make_slot, open_weekday
-from tests.booking.web.conftest import artifacts, browser  # noqa: F401  (the real Chromium of the browser tests)
 from tests.telephony_adapter.factories import DialledNumberFactory, tokyo
 
 MONDAY_10 = tokyo(2026, 6, 1, 10, 0)  # an ordinary Monday, lines open 8:30–17:30

@@ -1,5 +1,8 @@
 """The operator console in a real Chromium at 1280 px: screen pop, notice lookup, a booking for the
-caller, switching city (CC-3, CC-4, CC-12)."""
+caller, switching city (CC-3, CC-4, CC-12).
+
+It lives beside the citizen site's browser tests to share their one Chromium (a second Playwright
+in the same session is refused); the call centre's other tests are in tests/telephony_adapter/."""
 from __future__ import annotations
 
 import datetime as dt
