@@ -48,5 +48,6 @@ app.conf.beat_schedule = {
     "booking-login-counters": {"task": "booking.login_counters_for_all_cities", "schedule": crontab(hour=3, minute=40)},
     "call-centre-answer-rate": {"task": "telephony_adapter.answer_rate_for_all_cities",
                                 "schedule": crontab(minute="*/10")},
+    "call-centre-purge-routing": {"task": "telephony_adapter.purge_routing", "schedule": crontab(hour=4, minute=10)},
 }
 app.autodiscover_tasks()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from kernel.tasking import municipality_task, platform_task
 from telephony_adapter.services.alerts import SEND_ALERT, answer_rate_alert_send, answer_rate_check
 from telephony_adapter.services.console import REPORT_COMPLAINT, complaint_report_send
+from telephony_adapter.services.distribution import routing_purge
 from tenants.selectors import dangerously_active_cities
 
 
@@ -30,3 +31,9 @@ def answer_rate_for_all_cities() -> int:
         check_answer_rate.apply_async(headers={"_schema_name": schema_name})
         count += 1
     return count
+
+
+@platform_task(name="telephony_adapter.purge_routing")
+def purge_routing() -> int:
+    """Beat, nightly: provider events and ended routes older than 30 days go (records stay in the cities)."""
+    return routing_purge()

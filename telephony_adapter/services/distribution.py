@@ -19,7 +19,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from telephony_adapter.routing.models import CallRoute, OperatorPresence, PresenceStatus, RouteStatus
+from telephony_adapter.routing.models import (
+    CallRoute,
+    OperatorPresence,
+    PresenceStatus,
+    ProviderEvent,
+    RejectedRequest,
+    RouteStatus,
+)
 from tenants.access import access_municipalities, dangerously_operator_user_ids
 
 logger = logging.getLogger(__name__)
@@ -170,3 +177,12 @@ def queue_position(route: CallRoute) -> int:
     return CallRoute.objects.filter(
         status=RouteStatus.WAITING, municipality_id=route.municipality_id, language=route.language,
         enqueued_at__lt=route.enqueued_at).count() + 1
+
+
+def routing_purge(*, now: dt.datetime | None = None, keep_days: int = 30) -> int:
+    """Forget provider events and ended routes older than `keep_days` (the calls' records stay in the cities)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days)
+    events, _ = ProviderEvent.objects.filter(received_at__lt=cutoff).delete()
+    routes, _ = CallRoute.objects.filter(status=RouteStatus.ENDED, created_at__lt=cutoff).delete()
+    rejected, _ = RejectedRequest.objects.filter(created_at__lt=cutoff).delete()
+    return events + routes + rejected

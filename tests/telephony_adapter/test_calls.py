@@ -302,3 +302,15 @@ def test_each_provider_event_is_processed_once(clock, numbers, city_b):
 def test_a_number_nobody_has_is_not_in_service(clock, numbers):
     caller = Caller(to="+81120999999")
     assert "<Hangup />" in caller.dial()
+
+
+def test_old_provider_events_and_ended_routes_are_purged(clock, numbers, city_b):
+    from telephony_adapter.services.distribution import routing_purge
+
+    caller = Caller(to=BETA_NUMBER)
+    caller.dial()
+    caller.press("3")
+    caller.hang_up()
+    assert routing_purge(now=MONDAY_10 + dt.timedelta(days=29)) == 0
+    assert routing_purge(now=MONDAY_10 + dt.timedelta(days=31)) == 4  # three events and the ended route
+    assert record(city_b, caller.call_id).outcome == Outcome.CALLBACK  # the city's record stays
