@@ -62,6 +62,12 @@ bench-reservations: install
 bench-import: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_import.py
 
+# A simulated day of the call centre (three cities, Poisson arrivals) through the real distribution code.
+SIMULATE_ARGS ?=
+.PHONY: simulate-calls
+simulate-calls: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/simulate_calls.py $(SIMULATE_ARGS)
+
 .PHONY: loadtest
 loadtest: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/release_rush.py $(LOADTEST_ARGS)

@@ -48,5 +48,8 @@ app.conf.beat_schedule = {
     "booking-login-counters": {"task": "booking.login_counters_for_all_cities", "schedule": crontab(hour=3, minute=40)},
     "booking-no-shows": {"task": "booking.no_shows_for_all_cities", "schedule": crontab(hour=21, minute=30)},
     "booking-personal-data-purge": {"task": "booking.purge_for_all_cities", "schedule": crontab(hour=2, minute=50)},
+    "call-centre-answer-rate": {"task": "telephony_adapter.answer_rate_for_all_cities",
+                                "schedule": crontab(minute="*/10")},
+    "call-centre-purge-routing": {"task": "telephony_adapter.purge_routing", "schedule": crontab(hour=4, minute=10)},
 }
 app.autodiscover_tasks()

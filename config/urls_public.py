@@ -8,7 +8,7 @@ from platform_console import landing
 urlpatterns = [
     path("", landing.landing, name="landing"),
     path("platform/", include("platform_console.urls")),
-    path("operator/", include("telephony_adapter.urls")),
+    path("", include("telephony_adapter.urls")),  # /operator/ and /telephony/
     path("outbox/", outbox, name="outbox"),
     *common,
 ]

@@ -16,6 +16,10 @@ from pathlib import Path
 from devtools.localdb import database_environment
 
 ROOT = Path(__file__).resolve().parent.parent
+# The call centre's demo: Chiba's toll-free number (platform_console.demo.CHIBA) and the Twilio auth
+# token webhooks are signed with on this machine (config.settings.base's default of TWILIO_AUTH_TOKEN).
+DEMO_TOLL_FREE = "0120-000-000"
+DEMO_TWILIO_AUTH_TOKEN = "madoguchi-demo-twilio-token"
 
 
 def _manage(environment: dict, *args: str) -> None:
@@ -34,6 +38,8 @@ def _banner(environment: dict) -> str:
         f"  operator console:      http://localhost:{port}/operator/",
         f"  platform console:      http://localhost:{port}/platform/",
         f"  outbox (local mail):   http://localhost:{port}/outbox/",
+        f"  voice webhook (Twilio): http://localhost:{port}/telephony/twilio/voice/ — toll-free "
+        f"{DEMO_TOLL_FREE} rings 千葉市; TWILIO_AUTH_TOKEN={environment.get('TWILIO_AUTH_TOKEN', '')}",
         f"  database: {database}   task queue: {broker}",
         "  (*.localhost resolves to this machine in browsers; with curl use -H 'Host: chiba.localhost')",
         "Press Ctrl-C to stop.",
@@ -56,6 +62,7 @@ def link_environment(environment: dict) -> dict:
 def main() -> int:
     environment, embedded = database_environment()
     link_environment(environment)
+    environment.setdefault("TWILIO_AUTH_TOKEN", DEMO_TWILIO_AUTH_TOKEN)
     environment.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     environment["PYTHONUNBUFFERED"] = "1"
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"

@@ -1,6 +1,9 @@
 """The demo tenant: Chiba City with its six ward offices, and one user of each kind."""
 from __future__ import annotations
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
@@ -73,12 +76,19 @@ def demo_seed() -> list[tuple[str, str, str]]:
         _member(chiba, _user("demo-staff", "demo-staff@chiba.localhost"), Role.STAFF)
         _member(chiba, _user("demo-operator", "demo-operator@madoguchi.localhost",
                              language_skills=["ja", "en"]), Role.OPERATOR)
+        _member(chiba, _user("demo-supervisor", "demo-supervisor@madoguchi.localhost",
+                             language_skills=["ja", "en", "zh-hans", "ko", "es", "pt-br"]), Role.OPERATOR_SUPERVISOR)
+    # the call centre (a command of the call-centre surface): Chiba's toll-free number routed to
+    # Chiba, the demo operators ready to be made available in the operator console
+    call_command("call_centre_setup", "--city", chiba.schema_name, "--number", CHIBA["call_centre_phone"],
+                 "--operator", "demo-operator", "--operator", "demo-supervisor", stdout=StringIO())
     return [
         ("citizen (notice / day of birth)", "ABC-000001 … ABC-000012", "1 … 12"),
         ("platform administrator", "platform-admin", DEMO_PASSWORD),
         ("staff administrator (Chiba)", CHIBA["admin_username"], DEMO_PASSWORD),
         ("staff (Chiba)", "demo-staff", DEMO_PASSWORD),
         ("call-centre operator", "demo-operator", DEMO_PASSWORD),
+        ("call-centre supervisor", "demo-supervisor", DEMO_PASSWORD),
     ]
 
 

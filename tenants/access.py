@@ -127,3 +127,40 @@ def operator_console_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def dangerously_operator_user_ids(municipality_id: int):
+    """Ids of the users who answer calls for this city (an operator role there), as a subquery.
+
+    For the call distribution, which picks an operator for a call no user placed: no acting user,
+    so no access check; it reads ids only.
+    """
+    return (Membership.objects.filter(municipality_id=municipality_id,
+                                      role__in=sorted(str(role) for role in OPERATOR_ROLES),
+                                      user__is_active=True)
+            .values("user_id"))
+
+
+def access_supervised_municipalities(user):
+    """The cities where `user` supervises the call centre (wallboard, reports, settings)."""
+    return access_municipalities(user, roles=(Role.OPERATOR_SUPERVISOR,))
+
+
+def dangerously_city_supervisors(municipality: Municipality):
+    """The call-centre supervisors of a city, for alerts no user triggers (no acting user)."""
+    from tenants.models import User
+
+    return User.objects.filter(is_active=True, memberships__municipality=municipality,
+                               memberships__role=Role.OPERATOR_SUPERVISOR).order_by("username")
+
+
+def dangerously_operator_user_ids_of(cities):
+    """Ids of the operators of any of these cities, as a subquery (the wallboard counts their presence)."""
+    return (Membership.objects.filter(municipality__in=cities, role__in=sorted(str(role) for role in OPERATOR_ROLES))
+            .values("user_id"))
+
+
+def dangerously_city_staff_admin_emails(municipality: Municipality) -> list[str]:
+    """Where a city's reports go when it set no contact address (no acting user: a task sends them)."""
+    return list(Membership.objects.filter(municipality=municipality, role=Role.STAFF_ADMIN, user__is_active=True)
+                .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True))

@@ -21,6 +21,7 @@ SHARED_APPS = [
     "tenants",
     "platform_console",
     "billing",
+    "telephony_adapter.routing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -225,3 +226,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+
+# --- Call centre (issue 11) ------------------------------------------------------------------
+# The provider whose webhooks and outbound calls are used ("twilio" or "connect"). Twilio signs
+# every webhook with the account's auth token; `make run` uses the demo token below and prints it.
+TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="twilio")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="madoguchi-demo-twilio-token")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_CALLER_ID = env.str("TWILIO_CALLER_ID", default="")
+# Amazon Connect contact flows call us through a function that signs the body (HMAC-SHA256).
+TELEPHONY_CONNECT_SECRET = env.str("TELEPHONY_CONNECT_SECRET", default="madoguchi-demo-connect-secret")
+# The address the provider calls us at (scheme and host), when a proxy in front changes them.
+TELEPHONY_WEBHOOK_BASE_URL = env.str("TELEPHONY_WEBHOOK_BASE_URL", default="")
+# How outbound calls reach the carrier: Twilio's REST API when an account is configured,
+# otherwise a local transport that records the calls (demo machines and tests).
+TELEPHONY_OUTBOUND_TRANSPORT = env.str("TELEPHONY_OUTBOUND_TRANSPORT", default="")
+# How often a waiting caller hears their position, and how many free times the IVR reads out.
+TELEPHONY_QUEUE_ANNOUNCE_SECONDS = env.int("TELEPHONY_QUEUE_ANNOUNCE_SECONDS", default=20)
+TELEPHONY_IVR_SLOTS_OFFERED = env.int("TELEPHONY_IVR_SLOTS_OFFERED", default=3)
