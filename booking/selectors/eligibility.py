@@ -76,18 +76,26 @@ def slot_refusal(slot: Slot, notice: Notice, *, channel: str, now: dt.datetime,
     Staff at the counter may book any active place and at short notice (OPS-6); everybody else
     within the booking window and at the places the notice may use.
     """
-    if slot.starts_at <= now:
+    allowed = slot.place_id in (place_ids if place_ids is not None else allowed_place_ids(notice))
+    return seat_refusal(starts_at=slot.starts_at, place_active=slot.place.is_active, place_allowed=allowed,
+                        channel=channel, now=now)
+
+
+def seat_refusal(*, starts_at: dt.datetime, place_active: bool, place_allowed: bool, channel: str,
+                 now: dt.datetime) -> BookingError | None:
+    """The rule of `slot_refusal` on the facts alone (the booking path reads them in one statement)."""
+    if starts_at <= now:
         return SlotInPastError()
-    if not slot.place.is_active:
+    if not place_active:
         return PlaceNotAllowedError()
     if channel in STAFF_CHANNELS:
         return None
     earliest, latest = booking_window(now)
-    if not earliest <= slot.starts_at <= latest:
+    if not earliest <= starts_at <= latest:
         policy = current_municipality()
         return BookingWindowError(BookingWindowError.default_message % {
             "opens": policy.booking_opens_days, "closes": policy.booking_closes_hours})
-    if slot.place_id not in (place_ids if place_ids is not None else allowed_place_ids(notice)):
+    if not place_allowed:
         return PlaceNotAllowedError()
     return None
 
