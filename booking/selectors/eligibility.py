@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,19 +37,23 @@ def booking_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.date
     return now + dt.timedelta(hours=policy.booking_closes_hours), now + dt.timedelta(days=policy.booking_opens_days)
 
 
-def allowed_place_ids(notice: Notice) -> set[int]:
+def _allowed_places_query(notice: Notice):
     """Where this notice may be picked up: its ward's office and its own default place, plus every
-    place citizens may choose if the city lets them choose (WEB-4). Active places only."""
-    ids = set(notice.ward.default_places.filter(is_active=True).values_list("pk", flat=True))
+    place citizens may choose if the city lets them choose (WEB-4). Active places only; one query."""
+    allowed = Q(default_for_wards=notice.ward_id)
     if notice.default_place_id:
-        ids |= set(Place.objects.filter(pk=notice.default_place_id, is_active=True).values_list("pk", flat=True))
+        allowed |= Q(pk=notice.default_place_id)
     if current_municipality().places_selectable:
-        ids |= set(Place.objects.filter(is_active=True, citizen_selectable=True).values_list("pk", flat=True))
-    return ids
+        allowed |= Q(citizen_selectable=True)
+    return Place.objects.filter(allowed, is_active=True).distinct()
+
+
+def allowed_place_ids(notice: Notice) -> set[int]:
+    return set(_allowed_places_query(notice).values_list("pk", flat=True))
 
 
 def allowed_places(notice: Notice) -> list[Place]:
-    return list(Place.objects.filter(pk__in=allowed_place_ids(notice)).order_by("sort_order", "code"))
+    return list(_allowed_places_query(notice).order_by("sort_order", "code"))
 
 
 def notice_refusal(notice: Notice, *, moving: bool = False) -> BookingError | None:

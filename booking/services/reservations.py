@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.availability_cache import availability_changed
 from booking.clock import current_municipality
 from booking.errors import (
     AlreadyAtThisTimeError,
@@ -118,6 +119,7 @@ def _create(notice: Notice, locked: statements.LockedNotice, slot: Slot, actor: 
         raise refusal  # the transaction rolls back, the seat with it
     if seat is None:
         raise SlotFullError()
+    availability_changed([seat.place_id])
     code = new_booking_code()
     user_id = getattr(actor.user, "pk", None)
     reservation_id = statements.insert_booking(
@@ -142,6 +144,7 @@ def _move(notice: Notice, reservation: Reservation, slot: Slot, actor: Actor, em
     new_slot = _checked_slot(slot, notice, actor, now)
     seat_take(new_slot.pk)
     seat_release(old_slot.pk)
+    availability_changed([new_slot.place_id, old_slot.place_id])
     changes = {"slot": [old_slot.pk, new_slot.pk],
                "starts_at": [old_slot.starts_at.isoformat(), new_slot.starts_at.isoformat()],
                "place": [old_slot.place.code, new_slot.place.code]}
@@ -189,6 +192,7 @@ def reservation_cancel(*, reservation: Reservation, actor: Actor, reason: str = 
             raise ReservationNotActiveError()
         _check_change_allowed(locked, actor, now)
         seat_release(locked.slot_id)
+        availability_changed([locked.slot.place_id])
         locked.status = ReservationStatus.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])
