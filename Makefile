@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-pages bench-connections lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -55,6 +55,13 @@ clean:
 
 bench-login: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_login_throttle.py
+
+bench-pages: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_pages.py
+
+bench-connections: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_connections.py
 
 bench-reservations: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_reservations.py

@@ -45,10 +45,10 @@ DAY_SPREAD = int(os.environ.get("RUSH_DAY_SPREAD", "3"))
 MAX_ATTEMPTS = int(os.environ.get("RUSH_MAX_ATTEMPTS", "10"))
 CITY_TZ = ZoneInfo("Asia/Tokyo")
 
-MONTH_LINK = re.compile(r'href="(/booking/places/[\w-]+/)"')
 DAY_LINK = re.compile(r'href="(/booking/places/[\w-]+/(\d{4}-\d{2}-\d{2})/)"')
 NEXT_MONTH = re.compile(r'href="\?month=(\d{4}-\d{2})" rel="next"')
-SLOT_LINK = re.compile(r'href="/booking/slots/(\d+)/"')
+SLOT_CHOICE = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')
+MONTH_PATH = re.compile(r"/booking/places/[\w-]+/")
 INPUT_TAG = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 MONTHS_TO_TRY = 3
@@ -65,7 +65,7 @@ NOTICES = _load_notices()
 _next_notice = 0
 OUTCOMES: Counter = Counter()
 BOOKED_NUMBERS: list[str] = []  # notices whose booking the site confirmed (302 to /booking/)
-LOGIN, BOOK = "POST /login/", "POST slot (book)"
+LOGIN, BOOK = "POST /login/", "POST day (book)"
 LATENCIES: dict[str, list[float]] = {LOGIN: [], BOOK: []}  # exact milliseconds (Locust's own are rounded)
 
 
@@ -136,15 +136,17 @@ class Citizen(FastHttpUser):
             raise StopUser()
         number, birth_day = notice
         self.client.cookiejar.clear()  # a new citizen, a new browser
-        if not self.log_in(number, birth_day):
+        month_path = self.log_in(number, birth_day)
+        if not month_path:
             return
         self.think()
-        outcome = self.book(number)
+        outcome = self.book(number, month_path)
         OUTCOMES[outcome] += 1
         self.think()
 
     # --- steps -------------------------------------------------------------------------------
-    def log_in(self, number: str, birth_day: str) -> bool:
+    def log_in(self, number: str, birth_day: str) -> str | None:
+        """The calendar the site sends a citizen to after logging in (None: not logged in)."""
         with self.client.get("/", name="GET / (login form)", catch_response=True) as response:
             if response.status_code != 200 or 'name="notice_number"' not in (response.text or ""):
                 response.failure(f"no login form ({response.status_code})")
@@ -155,13 +157,14 @@ class Citizen(FastHttpUser):
         data = {"csrfmiddlewaretoken": self.csrf_token(page), "notice_number": number, "birth_day": birth_day}
         with self.client.post("/login/", data=data, name=LOGIN, allow_redirects=False,
                               catch_response=True) as response:
-            if response.status_code == 302 and location_path(response) == "/booking/":
-                return True
+            target = location_path(response)
+            if response.status_code == 302 and MONTH_PATH.fullmatch(target):
+                return target  # no booking yet: straight to the calendar of the notice's place
             kind = {200: "login_refused", 403: "login_locked", 429: "login_throttled"}.get(
                 response.status_code, "error")
             OUTCOMES[kind] += 1
-            response.failure(f"login: {response.status_code} {kind}")
-            return False
+            response.failure(f"login: {response.status_code} {kind} {target}")
+            return None
 
     def get_page(self, path: str, name: str) -> str | None:
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -170,14 +173,7 @@ class Citizen(FastHttpUser):
                 return None
             return response.text or ""
 
-    def book(self, number: str) -> str:
-        status_page = self.get_page("/booking/", "GET /booking/")
-        if status_page is None:
-            return "error"
-        found = MONTH_LINK.search(status_page)
-        if not found:
-            return "error"  # no single place to book at (or already booked)
-        month_path = found.group(1)
+    def book(self, number: str, month_path: str) -> str:
         month = (dt.datetime.now(CITY_TZ) + dt.timedelta(days=1)).strftime("%Y-%m")
         attempts = 0
         day_path = None
@@ -191,13 +187,13 @@ class Citizen(FastHttpUser):
             day_page = self.get_page(day_path, "GET day (times)")
             if day_page is None:
                 return "error"
-            slots = SLOT_LINK.findall(day_page)
+            slots = SLOT_CHOICE.findall(day_page)
             if not slots:
                 day_path = None  # the day filled up meanwhile: back to the calendar
                 attempts += 1
                 continue
             attempts += 1
-            result = self.confirm(random.choice(slots), number)
+            result = self.confirm(day_path, day_page, random.choice(slots), number)
             if result != "slot_taken":
                 return result
             OUTCOMES["slot_taken"] += 1
@@ -219,25 +215,28 @@ class Citizen(FastHttpUser):
             self.think()
         return None
 
-    def confirm(self, slot_id: str, number: str) -> str:
-        path = f"/booking/slots/{slot_id}/"
-        page = self.get_page(path, "GET slot (confirm form)")
-        if page is None:
-            return "error"
-        token = hidden_value(page, "token")
+    def confirm(self, day_path: str, day_page: str, slot_id: str, number: str) -> str:
+        """Book a time with the day page's own form (no confirmation page in between)."""
+        token = hidden_value(day_page, "token")
         if not token:
             return "error"
         self.think()
-        data = {"csrfmiddlewaretoken": self.csrf_token(page), "token": token, "email": ""}
-        with self.client.post(path, data=data, name=BOOK, allow_redirects=False,
+        data = {"csrfmiddlewaretoken": self.csrf_token(day_page), "token": token, "slot": slot_id, "email": ""}
+        with self.client.post(day_path, data=data, name=BOOK, allow_redirects=False,
                               catch_response=True) as response:
             target = location_path(response)
             if response.status_code == 302 and target == "/booking/":
                 BOOKED_NUMBERS.append(number)
                 response.success()
-                return "booked"
-            if response.status_code == 302 and target.startswith("/booking/places/"):
+                outcome = "booked"
+            elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
-                return "slot_taken"
-            response.failure(f"booking: {response.status_code} {target}")
-            return "error"
+                outcome = "slot_taken"
+            else:
+                response.failure(f"booking: {response.status_code} {target}")
+                outcome = "error"
+        if outcome == "booked":  # the browser shows the booking the site just confirmed
+            page = self.get_page("/booking/", "GET /booking/ (confirmation)")
+            if page is None or "booking-code" not in page:
+                return "error"
+        return outcome

@@ -46,7 +46,7 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PREFIX = "RSH"  # notice numbers RSH000000…: the default pattern ^[A-Z0-9]{3}[0-9]{6}$
 WARDS = [("kita", "北区"), ("minami", "南区")]
 SMOKE = {"users": 20, "spawn_rate": 20, "duration": 8, "notices": 400}
-LOGIN, BOOK = "POST /login/", "POST slot (book)"
+LOGIN, BOOK = "POST /login/", "POST day (book)"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -168,6 +168,9 @@ def start_gunicorn(args, port: int, run_dir: Path, bench_url: str, throttle: boo
         # every Locust citizen comes from 127.0.0.1: the per-client login throttle would treat them
         # as one client, so it is set out of reach for a booking rush
         environment.update(BOOKING_CLIENT_SLOW_AFTER="1000000", BOOKING_CLIENT_REFUSE_AFTER="1000000")
+    # hashed static files: the manifest must exist before pages can name them
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                   cwd=ROOT, env=environment, check=True)
     with open(run_dir / "gunicorn.log", "w") as log:  # the server keeps its own copy of the descriptor
         server = subprocess.Popen(
             [tool("gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -306,7 +309,7 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
           f"peak {database['peak']} in one second")
     print("  latency (ms)                      count     p50     p95     p99     max")
     latencies = results.get("latencies_ms", {})
-    for label, name in (("login (POST /login/)", LOGIN), ("booking (POST /booking/slots/…/)", BOOK)):
+    for label, name in (("login (POST /login/)", LOGIN), ("booking (POST day page)", BOOK)):
         values = latencies.get(name) or []
         figures = [percentile(values, f) for f in (0.50, 0.95, 0.99)] + [max(values)] if values else []
         print(f"  {label:<34}{len(values):>5}  " + " ".join(f"{value:7.0f}" for value in figures))

@@ -5,12 +5,16 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpResponseNotFound
 from django.shortcuts import render
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.languages import DEFAULT_LANGUAGE
 from tenants.models import Municipality
+from tenants.selectors import municipality_for_host
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +22,28 @@ SESSION_MUNICIPALITY_KEY = "_madoguchi_schema"
 
 
 class MunicipalityMiddleware(TenantMainMiddleware):
-    """Selects the municipality's schema by the request's host (django-tenants)."""
+    """Selects the municipality's schema by the request's host (django-tenants).
+
+    The host is looked up in an in-process cache (`tenants.selectors.municipality_for_host`), so
+    a request costs no query to find its city, and the schema is switched only when it differs
+    from the connection's: at most one `SET search_path` per request, none when a worker keeps
+    serving the same city.
+    """
+
+    def process_request(self, request):
+        try:
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            return HttpResponseNotFound()
+        tenant = municipality_for_host(hostname)
+        if tenant is None:
+            connection.set_schema_to_public()
+            return self.no_tenant_found(request, hostname)
+        request.tenant = tenant
+        if getattr(connection, "tenant", None) is not tenant:
+            connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+        return None
 
     def no_tenant_found(self, request, hostname):
         translation.activate(DEFAULT_LANGUAGE)
@@ -84,3 +109,30 @@ class SuspendedMunicipalityMiddleware:
                 response["Retry-After"] = "3600"
                 return response
         return self.get_response(request)
+
+
+class SchemaBoundedConnectionMiddleware:
+    """Closes a database connection that has served too many cities, after the response.
+
+    PostgreSQL keeps the catalogue of every schema a backend has touched in that backend's memory
+    (about 0.4 MiB per city here): a long-lived connection that serves every one of 1,741 cities
+    would hold ~680 MiB. Each connection counts the schemas it served; past
+    MADOGUCHI_CONNECTION_MAX_SCHEMAS it is closed once the response is ready and the next request
+    opens a fresh one, so a backend's memory stays bounded however many cities share the servers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        raw = connection.connection
+        if raw is None:
+            return response
+        if getattr(connection, "_madoguchi_counted", None) is not raw:  # a new connection: count afresh
+            connection._madoguchi_counted, connection._madoguchi_schemas = raw, set()
+        connection._madoguchi_schemas.add(connection.schema_name)
+        if len(connection._madoguchi_schemas) > settings.MADOGUCHI_CONNECTION_MAX_SCHEMAS \
+                and not connection.in_atomic_block:
+            connection.close()
+        return response

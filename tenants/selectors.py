@@ -1,6 +1,9 @@
 """Reading municipalities and their addresses."""
 from __future__ import annotations
 
+import threading
+import time
+
 from django.conf import settings
 
 from kernel.sites import site_url
@@ -54,3 +57,35 @@ def dangerously_domain_taken(domain: str) -> bool:
 def dangerously_username_taken(username: str) -> bool:
     """Whether the platform already has this user name; names are platform-wide (onboarding checks)."""
     return User.objects.filter(username__iexact=username).exists()
+
+
+_HOSTS: dict[str, tuple[float, Municipality | None]] = {}
+_HOSTS_LOCK = threading.Lock()
+
+
+def municipality_for_host(hostname: str) -> Municipality | None:
+    """The municipality (or the platform) a host name serves; None for an unknown host.
+
+    Cached in this process for MADOGUCHI_HOST_CACHE_SECONDS: every request needs it, and domains
+    and a city's settings change rarely. A change made in this process clears the cache at once
+    (`municipality_host_cache_clear`); other processes see it within the cache's lifetime.
+    """
+    lifetime = settings.MADOGUCHI_HOST_CACHE_SECONDS
+    now = time.monotonic()
+    cached = _HOSTS.get(hostname)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    tenant = domain.tenant if domain is not None else None
+    if tenant is not None:
+        tenant.domain_url = hostname
+    if lifetime > 0:
+        with _HOSTS_LOCK:
+            _HOSTS[hostname] = (now + lifetime, tenant)
+    return tenant
+
+
+def municipality_host_cache_clear() -> None:
+    """Forget every cached host (after a change of domains or of a city's settings)."""
+    with _HOSTS_LOCK:
+        _HOSTS.clear()

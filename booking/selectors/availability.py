@@ -5,10 +5,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from booking.availability_cache import month_snapshot
 from booking.clock import at, city_tz
 from booking.models import Place, Slot
 from booking.selectors.eligibility import booking_window
@@ -99,13 +98,6 @@ def _window(now: dt.datetime, staff: bool) -> tuple[dt.datetime, dt.datetime | N
     return booking_window(now)
 
 
-def _window_filter(now: dt.datetime, staff: bool) -> Q:
-    if staff:
-        return Q(starts_at__gt=now)
-    earliest, latest = booking_window(now)
-    return Q(starts_at__gte=earliest, starts_at__lte=latest)
-
-
 def _day_window(day: dt.date, earliest: dt.datetime, latest: dt.datetime | None) -> str:
     """Whether `day` lies before, in or after the window; a day the window starts or ends on is in it."""
     if day < earliest.astimezone(city_tz()).date():
@@ -123,62 +115,77 @@ def _slot_window(starts_at: dt.datetime, earliest: dt.datetime, latest: dt.datet
     return IN_WINDOW
 
 
-def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None = None,
-                staff: bool = False) -> MonthAvailability:
-    """Every day of the month with its capacity and free seats, in one query."""
-    now = now or timezone.now()
+def _bookable(starts_at: dt.datetime, now: dt.datetime, earliest: dt.datetime, latest: dt.datetime | None,
+              staff: bool) -> bool:
+    if staff:
+        return starts_at > now
+    return earliest <= starts_at <= latest
+
+
+def _month_rows(place_id: int, year: int, month: int) -> list[tuple]:
+    """(id, starts_at, ends_at, capacity, booked) of every slot of the month: one query, or none when the
+    shared cache holds the place's current snapshot (booking.availability_cache)."""
     first = dt.date(year, month, 1)
     following = dt.date(year + month // 12, month % 12 + 1, 1)
-    bookable = _window_filter(now, staff)
-    rows = (
-        Slot.objects.filter(place=place, starts_at__gte=at(first, dt.time.min),
-                            starts_at__lt=at(following, dt.time.min))
-        .annotate(day=TruncDate("starts_at", tzinfo=city_tz()))
-        .values("day")
-        .annotate(
-            slot_count=Count("id"), capacity_sum=Sum("capacity"), booked_sum=Sum("booked"),
-            bookable_free=Sum(Case(When(bookable, then=F("capacity") - F("booked")), default=0,
-                                   output_field=IntegerField())),
-        )
-        .order_by("day")
-    )
-    found = {row["day"]: row for row in rows}
-    today = now.astimezone(city_tz()).date()
+
+    def load() -> list[tuple]:
+        return list(Slot.objects.filter(place_id=place_id, starts_at__gte=at(first, dt.time.min),
+                                        starts_at__lt=at(following, dt.time.min))
+                    .order_by("starts_at").values_list("pk", "starts_at", "ends_at", "capacity", "booked"))
+
+    return month_snapshot(place_id, year, month, load)
+
+
+def _rows_between(place_id: int, start: dt.date, end: dt.date) -> list[tuple]:
+    """The slot rows from `start` (included) to `end` (excluded), month snapshot by month snapshot."""
+    rows, month = [], start.replace(day=1)
+    low, high = at(start, dt.time.min), at(end, dt.time.min)
+    while month < end:
+        rows += [row for row in _month_rows(place_id, month.year, month.month) if low <= row[1] < high]
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None = None,
+                staff: bool = False) -> MonthAvailability:
+    """Every day of the month with its capacity and free seats (one query at most, see _month_rows)."""
+    now = now or timezone.now()
+    tz = city_tz()
     earliest, latest = _window(now, staff)
+    found: dict[dt.date, list[int]] = {}
+    for _pk, starts_at, _ends_at, capacity, booked in _month_rows(place.pk, year, month):
+        day = starts_at.astimezone(tz).date()
+        counts = found.setdefault(day, [0, 0, 0, 0])  # slots, capacity, booked, bookable free
+        counts[0] += 1
+        counts[1] += capacity
+        counts[2] += booked
+        if _bookable(starts_at, now, earliest, latest, staff):
+            counts[3] += capacity - booked
+    today = now.astimezone(tz).date()
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):
         day = dt.date(year, month, number)
-        row = found.get(day)
+        slots, capacity, booked, bookable_free = found.get(day, (0, 0, 0, 0))
         window = _day_window(day, earliest, latest)
-        if window == IN_WINDOW and row and not row["bookable_free"] and row["booked_sum"] < row["capacity_sum"]:
+        if window == IN_WINDOW and slots and not bookable_free and booked < capacity:
             # the first or last day of the window with free seats only outside it
-            window = TOO_LATE if day == earliest.astimezone(city_tz()).date() else TOO_EARLY
-        days.append(DayAvailability(
-            date=day, slots=row["slot_count"] if row else 0, capacity=row["capacity_sum"] if row else 0,
-            booked=row["booked_sum"] if row else 0, bookable_free=row["bookable_free"] if row else 0,
-            past=day < today, window=window,
-        ))
+            window = TOO_LATE if day == earliest.astimezone(tz).date() else TOO_EARLY
+        days.append(DayAvailability(date=day, slots=slots, capacity=capacity, booked=booked,
+                                    bookable_free=bookable_free, past=day < today, window=window))
     return MonthAvailability(place=place, year=year, month=month, days=days)
 
 
 def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime | None = None,
                 staff: bool = False) -> dict[dt.date, list[SlotAvailability]]:
-    """The slots of `days` days from `start`, with free seats, grouped by day; one query."""
+    """The slots of `days` days from `start`, with free seats, grouped by day (from the month snapshots)."""
     now = now or timezone.now()
-    bookable = _window_filter(now, staff)
-    rows = (
-        Slot.objects.filter(place=place, starts_at__gte=at(start, dt.time.min),
-                            starts_at__lt=at(start + dt.timedelta(days=days), dt.time.min))
-        .annotate(bookable=Case(When(bookable, then=True), default=False))
-        .order_by("starts_at")
-        .values_list("pk", "starts_at", "ends_at", "capacity", "booked", "bookable")
-    )
     grouped: dict[dt.date, list[SlotAvailability]] = {start + dt.timedelta(days=n): [] for n in range(days)}
     tz = city_tz()
     earliest, latest = _window(now, staff)
-    for pk, starts_at, ends_at, capacity, booked, is_bookable in rows:
+    for pk, starts_at, ends_at, capacity, booked in _rows_between(place.pk, start, start + dt.timedelta(days=days)):
         grouped[starts_at.astimezone(tz).date()].append(
-            SlotAvailability(pk, starts_at, ends_at, capacity, booked, bool(is_bookable),
+            SlotAvailability(pk, starts_at, ends_at, capacity, booked,
+                             _bookable(starts_at, now, earliest, latest, staff),
                              _slot_window(starts_at, earliest, latest)))
     return grouped
 

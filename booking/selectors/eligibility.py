@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,19 +37,23 @@ def booking_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.date
     return now + dt.timedelta(hours=policy.booking_closes_hours), now + dt.timedelta(days=policy.booking_opens_days)
 
 
-def allowed_place_ids(notice: Notice) -> set[int]:
+def _allowed_places_query(notice: Notice):
     """Where this notice may be picked up: its ward's office and its own default place, plus every
-    place citizens may choose if the city lets them choose (WEB-4). Active places only."""
-    ids = set(notice.ward.default_places.filter(is_active=True).values_list("pk", flat=True))
+    place citizens may choose if the city lets them choose (WEB-4). Active places only; one query."""
+    allowed = Q(default_for_wards=notice.ward_id)
     if notice.default_place_id:
-        ids |= set(Place.objects.filter(pk=notice.default_place_id, is_active=True).values_list("pk", flat=True))
+        allowed |= Q(pk=notice.default_place_id)
     if current_municipality().places_selectable:
-        ids |= set(Place.objects.filter(is_active=True, citizen_selectable=True).values_list("pk", flat=True))
-    return ids
+        allowed |= Q(citizen_selectable=True)
+    return Place.objects.filter(allowed, is_active=True).distinct()
+
+
+def allowed_place_ids(notice: Notice) -> set[int]:
+    return set(_allowed_places_query(notice).values_list("pk", flat=True))
 
 
 def allowed_places(notice: Notice) -> list[Place]:
-    return list(Place.objects.filter(pk__in=allowed_place_ids(notice)).order_by("sort_order", "code"))
+    return list(_allowed_places_query(notice).order_by("sort_order", "code"))
 
 
 def notice_refusal(notice: Notice, *, moving: bool = False) -> BookingError | None:
@@ -76,18 +81,26 @@ def slot_refusal(slot: Slot, notice: Notice, *, channel: str, now: dt.datetime,
     Staff at the counter may book any active place and at short notice (OPS-6); everybody else
     within the booking window and at the places the notice may use.
     """
-    if slot.starts_at <= now:
+    allowed = slot.place_id in (place_ids if place_ids is not None else allowed_place_ids(notice))
+    return seat_refusal(starts_at=slot.starts_at, place_active=slot.place.is_active, place_allowed=allowed,
+                        channel=channel, now=now)
+
+
+def seat_refusal(*, starts_at: dt.datetime, place_active: bool, place_allowed: bool, channel: str,
+                 now: dt.datetime) -> BookingError | None:
+    """The rule of `slot_refusal` on the facts alone (the booking path reads them in one statement)."""
+    if starts_at <= now:
         return SlotInPastError()
-    if not slot.place.is_active:
+    if not place_active:
         return PlaceNotAllowedError()
     if channel in STAFF_CHANNELS:
         return None
     earliest, latest = booking_window(now)
-    if not earliest <= slot.starts_at <= latest:
+    if not earliest <= starts_at <= latest:
         policy = current_municipality()
         return BookingWindowError(BookingWindowError.default_message % {
             "opens": policy.booking_opens_days, "closes": policy.booking_closes_hours})
-    if slot.place_id not in (place_ids if place_ids is not None else allowed_place_ids(notice)):
+    if not place_allowed:
         return PlaceNotAllowedError()
     return None
 

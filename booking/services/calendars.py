@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.availability_cache import availability_changed
 from booking.clock import at, city_today, current_municipality, local
 from booking.errors import BookingError, CalendarConflictError
 from booking.models import CalendarException, OpeningRule, Place, Slot
@@ -139,6 +140,8 @@ def slots_regenerate(*, place: Place, start: dt.date | None = None, end: dt.date
              for starts_at, p in sorted(desired.items()) if starts_at not in existing],
             batch_size=1000,
         )
+        if to_delete or to_update or created:
+            availability_changed([place.pk])
     return Regeneration(created=len(created), updated=len(to_update), deleted=len(to_delete))
 
 

@@ -81,7 +81,7 @@ def notice_transition(*, notice: Notice, to: str, actor: Actor, reason: str = ""
     `locked`: the caller already holds the notice's row lock in its own transaction (the booking
     service does); otherwise the row is locked here.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not locked):  # inside the caller's transaction: no savepoint
         target = notice if locked else Notice.objects.select_for_update().get(pk=notice.pk)
         if to not in ALLOWED_TRANSITIONS.get(target.status, set()):
             raise TransitionNotAllowedError(TransitionNotAllowedError.default_message % {

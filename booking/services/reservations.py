@@ -19,10 +19,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from booking.availability_cache import availability_changed
 from booking.clock import current_municipality
-from booking.errors import AlreadyAtThisTimeError, BookingError, ChangeClosedError, ReservationNotActiveError
+from booking.errors import (
+    AlreadyAtThisTimeError,
+    BookingError,
+    ChangeClosedError,
+    ReservationNotActiveError,
+    SlotFullError,
+)
 from booking.models import Channel, Notice, NoticeStatus, Reservation, ReservationStatus, Slot
-from booking.selectors.eligibility import STAFF_CHANNELS, change_cut_off, notice_refusal, slot_refusal
+from booking.selectors.eligibility import STAFF_CHANNELS, change_cut_off, notice_refusal, seat_refusal, slot_refusal
+from booking.services import booking_statements as statements
 from booking.services.audit import Actor, audit_record
 from booking.services.notices import notice_transition
 from booking.services.notifications import reservation_event_notify
@@ -57,27 +65,35 @@ def reservation_book(*, notice: Notice, slot: Slot, actor: Actor, email: str | N
 def _book(notice: Notice, slot: Slot, actor: Actor, email: str | None, language: str) -> BookingOutcome:
     now = timezone.now()
     with translate_database_refusals(), transaction.atomic():
-        locked = _lock_notice(notice.pk)
-        active = _lock_active_booking(locked)
-        refusal = notice_refusal(locked, moving=active is not None)
+        locked = statements.lock_notice(notice.pk)
+        moving = locked.active_reservation_id is not None
+        refusal = notice_refusal(locked, moving=moving)
         if refusal is not None:
             raise refusal
-        if active is None:
-            reservation = _create(locked, slot, actor, email, language, now)
+        if moving:
+            held = _lock_notice(notice.pk)
+            reservation = _move(held, _active_booking(locked), slot, actor, email, now)
+            status, changed_at = held.status, held.status_changed_at
         else:
-            reservation = _move(locked, active, slot, actor, email, now)
-        reservation_event_notify(reservation=reservation, event="changed" if active else "created")
-    notice.status, notice.status_changed_at = locked.status, locked.status_changed_at
-    return BookingOutcome(reservation=reservation, moved=active is not None)
+            reservation = _create(notice, locked, slot, actor, email, language, now)
+            status, changed_at = NoticeStatus.BOOKED, now
+        reservation_event_notify(reservation=reservation, event="changed" if moving else "created")
+    notice.status, notice.status_changed_at = status, changed_at
+    return BookingOutcome(reservation=reservation, moved=moving)
 
 
 def _lock_notice(notice_id: int) -> Notice:
     return Notice.objects.select_for_update(of=("self",)).select_related("ward").get(pk=notice_id)
 
 
-def _lock_active_booking(notice: Notice) -> Reservation | None:
-    return (Reservation.objects.select_for_update(of=("self",)).select_related("slot", "slot__place")
-            .filter(notice=notice, status=ReservationStatus.ACTIVE).first())
+def _active_booking(locked: statements.LockedNotice) -> Reservation:
+    """The active booking of a notice whose row this transaction has locked (every writer of a
+    notice's bookings takes that lock first, so the booking row needs none of its own)."""
+    found = (Reservation.objects.select_related("slot", "slot__place")
+             .filter(pk=locked.active_reservation_id, status=ReservationStatus.ACTIVE).first())
+    if found is None:
+        raise ReservationNotActiveError()
+    return found
 
 
 def _checked_slot(slot: Slot, notice: Notice, actor: Actor, now: dt.datetime) -> Slot:
@@ -88,20 +104,33 @@ def _checked_slot(slot: Slot, notice: Notice, actor: Actor, now: dt.datetime) ->
     return current
 
 
-def _create(notice: Notice, slot: Slot, actor: Actor, email: str | None, language: str,
-            now: dt.datetime) -> Reservation:
+def _create(notice: Notice, locked: statements.LockedNotice, slot: Slot, actor: Actor, email: str | None,
+            language: str, now: dt.datetime) -> Reservation:
+    """The hot path: five statements after the notice's lock (see booking_statements)."""
     email = _checked_email(email, actor.channel)
-    slot = _checked_slot(slot, notice, actor, now)
-    seat_take(slot.pk)
-    reservation = Reservation.objects.create(
-        notice=notice, slot=slot, channel=actor.channel, email=email, language=language,
-        code=new_booking_code(), created_by=actor.user,
+    selectable = current_municipality().places_selectable
+    seat = statements.take_seat(locked, slot.pk, selectable=selectable)
+    facts = seat or statements.slot_as_it_is(locked, slot.pk, selectable=selectable)
+    if facts is None:
+        raise Slot.DoesNotExist(slot.pk)
+    refusal = seat_refusal(starts_at=facts.starts_at, place_active=facts.place_active, place_allowed=facts.allowed,
+                           channel=actor.channel, now=now)
+    if refusal is not None:
+        raise refusal  # the transaction rolls back, the seat with it
+    if seat is None:
+        raise SlotFullError()
+    availability_changed([seat.place_id])
+    code = new_booking_code()
+    user_id = getattr(actor.user, "pk", None)
+    reservation_id = statements.insert_booking(
+        notice_id=notice.pk, slot_id=slot.pk, channel=actor.channel, code=code, email=email, language=language,
+        user_id=user_id, now=now, actor_kind=actor.kind, actor_label=actor.label, previous_status=locked.status,
+        create_changes={"slot": slot.pk, "starts_at": facts.starts_at.isoformat(), "place": facts.place_code,
+                        "channel": actor.channel, "email_given": bool(email)},
     )
-    notice_transition(notice=notice, to=NoticeStatus.BOOKED, actor=actor, locked=True)
-    audit_record(actor=actor, action="reservation.create", notice=notice, reservation=reservation,
-                 changes={"slot": slot.pk, "starts_at": slot.starts_at.isoformat(), "place": slot.place.code,
-                          "channel": actor.channel, "email_given": bool(email)})
-    return reservation
+    return Reservation(pk=reservation_id, notice=notice, slot_id=slot.pk, channel=actor.channel,
+                       status=ReservationStatus.ACTIVE, code=code, email=email, language=language, created_at=now,
+                       updated_at=now, created_by_id=user_id)
 
 
 def _move(notice: Notice, reservation: Reservation, slot: Slot, actor: Actor, email: str | None,
@@ -115,6 +144,7 @@ def _move(notice: Notice, reservation: Reservation, slot: Slot, actor: Actor, em
     new_slot = _checked_slot(slot, notice, actor, now)
     seat_take(new_slot.pk)
     seat_release(old_slot.pk)
+    availability_changed([new_slot.place_id, old_slot.place_id])
     changes = {"slot": [old_slot.pk, new_slot.pk],
                "starts_at": [old_slot.starts_at.isoformat(), new_slot.starts_at.isoformat()],
                "place": [old_slot.place.code, new_slot.place.code]}
@@ -162,6 +192,7 @@ def reservation_cancel(*, reservation: Reservation, actor: Actor, reason: str = 
             raise ReservationNotActiveError()
         _check_change_allowed(locked, actor, now)
         seat_release(locked.slot_id)
+        availability_changed([locked.slot.place_id])
         locked.status = ReservationStatus.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at", "updated_at"])

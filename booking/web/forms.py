@@ -58,3 +58,16 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, email_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = email_required
+
+
+class DayBookingForm(ConfirmForm):
+    """Choose a time of the day and book it in one step (the citizen's shortest way, WEB-5)."""
+
+    slot = forms.TypedChoiceField(label=_("Time"), coerce=int, widget=forms.RadioSelect,
+                                  error_messages={"required": _("Choose a time."),
+                                                  "invalid_choice": _("This time can no longer be chosen.")})
+    field_order = ["slot", "email", "token"]
+
+    def __init__(self, *args, bookable_slot_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(slot_id, str(slot_id)) for slot_id in bookable_slot_ids]

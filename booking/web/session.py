@@ -37,6 +37,7 @@ RESUME_KEY = "citizen_resume"  # {"path": …, "fields": {…}} kept when the lo
 KEPT_FIELDS_KEY = "citizen_kept_fields"  # {"path": …, "fields": {…}} for the form at `path`, once
 
 WARNING_SECONDS = 120
+RENEW_AFTER_SECONDS = 60
 RESUME_SECONDS = 60 * 60
 KEPT_FIELD_MAX_LENGTH = 254
 
@@ -68,10 +69,25 @@ def _extend(request) -> CitizenSession:
     return CitizenSession(until=until)
 
 
+def citizen_session_extend(request) -> CitizenSession:
+    """Extend the login by its full length now (the citizen asked to)."""
+    return _extend(request)
+
+
+def _renewed(request) -> CitizenSession:
+    """The idle timeout starts again with every request, but the session is written only when its
+    end was last moved more than RENEW_AFTER_SECONDS ago: pages that change nothing do not write."""
+    until = request.session.get(UNTIL_KEY) or 0
+    if until - time.time() > settings.BOOKING_CITIZEN_SESSION_SECONDS - RENEW_AFTER_SECONDS:
+        return CitizenSession(until=until)
+    return _extend(request)
+
+
 def citizen_log_in(request, notice: Notice) -> str | None:
     """Log `notice` in; the path to go back to if its previous login ended with something kept."""
     resume = request.session.get(RESUME_KEY) if request.session.get(ENDED_NOTICE_KEY) == notice.pk else None
-    request.session.cycle_key()  # no session fixation
+    if request.session.session_key:  # a session from before the login gets a new id (no fixation);
+        request.session.cycle_key()  # a visitor without one gets a fresh id when the session is saved
     for key in (ENDED_NOTICE_KEY, RESUME_KEY, KEPT_FIELDS_KEY):
         request.session.pop(key, None)
     request.session[NOTICE_KEY] = notice.pk
@@ -162,7 +178,7 @@ def citizen_required(view=None, *, keep_fields: tuple[str, ...] = ()):
         if notice is None:
             return _ended(request, keep_fields)
         request.notice = notice
-        request.citizen_session = _extend(request)  # idle timeout: every request extends the login
+        request.citizen_session = _renewed(request)  # idle timeout: every request extends the login
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -74,9 +74,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Request pipeline ----------------------------------------------------------------------
 MIDDLEWARE = [
-    "tenants.middleware.MunicipalityMiddleware",
+    # static files are answered first, before any city lookup, session or database work
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.MunicipalityMiddleware",
+    "tenants.middleware.SchemaBoundedConnectionMiddleware",
     "kernel.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,8 +164,21 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names (collectstatic writes a manifest): WhiteNoise serves them as immutable for a year
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every web process (free seats per place: booking.availability_cache): Redis when
+# MADOGUCHI_CACHE_URL is set (e.g. redis://127.0.0.1:6379/1), otherwise files under var/cache,
+# which the processes of `make run` on one machine share.
+MADOGUCHI_CACHE_URL = env.str("MADOGUCHI_CACHE_URL", default="")
+if MADOGUCHI_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": MADOGUCHI_CACHE_URL, "KEY_PREFIX": "madoguchi"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 # --- Mail ----------------------------------------------------------------------------------
 # With no relay configured, mail lands in a local outbox (var/outbox) shown at /outbox/.
@@ -189,6 +204,11 @@ CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
 
 # --- Platform ------------------------------------------------------------------------------
 MADOGUCHI_PUBLIC_DOMAINS = env.list("MADOGUCHI_PUBLIC_DOMAINS", default=["localhost", "127.0.0.1"])
+# A database connection that has served more cities than this is closed after its response (the
+# catalogue of every schema it touched stays in the backend's memory: ~0.4 MiB per city).
+MADOGUCHI_CONNECTION_MAX_SCHEMAS = env.int("MADOGUCHI_CONNECTION_MAX_SCHEMAS", default=100)
+# How long a web process keeps host → city in memory (tenants.selectors.municipality_for_host).
+MADOGUCHI_HOST_CACHE_SECONDS = env.int("MADOGUCHI_HOST_CACHE_SECONDS", default=5)
 MADOGUCHI_TENANT_DOMAIN_SUFFIX = env.str("MADOGUCHI_TENANT_DOMAIN_SUFFIX", default="localhost")
 MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=False)
 # How links to a municipality's site are written (mails, consoles): scheme://domain[:port]/

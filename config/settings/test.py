@@ -11,3 +11,7 @@ MADOGUCHI_TEST_ARTIFACTS = BASE_DIR / "test-artifacts"
 # Tests never share a queue with a worker of `make run` on the same machine.
 CELERY_BROKER_FOLDER = VAR_DIR / "test-broker"
 CELERY_TASK_DEFAULT_QUEUE = "madoguchi-test"
+# Tests change cities' settings between requests: no host cache (its own test turns it on).
+MADOGUCHI_HOST_CACHE_SECONDS = 0
+# Tests change slots behind the services' back: no cached free seats (their own tests use one).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

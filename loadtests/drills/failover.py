@@ -49,7 +49,7 @@ CITY_TZ = ZoneInfo("Asia/Tokyo")
 MONTH_LINK = re.compile(r'href="(/booking/places/[\w-]+/)"')
 DAY_LINK = re.compile(r'href="(/booking/places/[\w-]+/\d{4}-\d{2}-\d{2}/)"')
 NEXT_MONTH = re.compile(r'href="\?month=(\d{4}-\d{2})" rel="next"')
-SLOT_LINK = re.compile(r'href="/booking/slots/(\d+)/"')
+SLOT_LINK = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')  # the day page's times
 HIDDEN = re.compile(r'<input[^>]*name="(csrfmiddlewaretoken|token)"[^>]*value="([^"]*)"')
 BOOKING_CODE = re.compile(r'class="booking-code">([A-Z0-9-]+)<')
 

@@ -32,7 +32,12 @@ from kernel.errors import ApplicationError
 from kernel.tasking import enqueue_on_commit
 from tenants.languages import DEFAULT_LANGUAGE, supported_language_codes
 from tenants.models import COLOUR_VALIDATOR, Domain, Municipality, Role, SlotLength, User
-from tenants.selectors import dangerously_domain_taken, dangerously_identifier_taken, dangerously_username_taken
+from tenants.selectors import (
+    dangerously_domain_taken,
+    dangerously_identifier_taken,
+    dangerously_username_taken,
+    municipality_host_cache_clear,
+)
 from tenants.services.audit import platform_audit_record
 from tenants.services.identities import membership_grant, user_create
 
@@ -133,6 +138,7 @@ def onboard_municipality(
             schema_seconds = time.perf_counter() - schema_started
             for index, domain in enumerate(domains):
                 Domain.objects.create(domain=domain, tenant=municipality, is_primary=index == 0)
+            transaction.on_commit(municipality_host_cache_clear)
             with tenant_context(municipality):
                 _create_wards_and_places(wards)
                 places_open_on_weekdays(places=Place.objects.all(), weekdays=opening_weekdays,

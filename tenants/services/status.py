@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.errors import ApplicationError
 from tenants.models import Municipality
+from tenants.selectors import municipality_host_cache_clear
 from tenants.services.audit import platform_audit_record
 
 logger = logging.getLogger(__name__)
@@ -26,5 +27,6 @@ def municipality_set_status(*, municipality: Municipality, status: str, reason: 
         locked.save(update_fields=["status", "suspended_reason"])
         platform_audit_record(actor=actor, action="municipality.status", municipality=locked,
                               changes={"status": [previous, status]}, reason=reason.strip())
+        transaction.on_commit(municipality_host_cache_clear)
     logger.info("municipality %s set to %s by %s", locked.schema_name, status, getattr(actor, "username", "system"))
     return locked

@@ -31,7 +31,7 @@ def test_release_rush_smoke_books_without_breaking_an_invariant():
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("RUSH_", "DJANGO_"))}
     environment["DATABASE_URL"] = _database_url()
     result = subprocess.run(
-        [sys.executable, "loadtests/release_rush.py", "--smoke", "--duration", "6",
+        [sys.executable, "loadtests/release_rush.py", "--smoke", "--duration", "12",
          "--city", "rush_smoke", "--domain", "rush-smoke.localhost"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
     )

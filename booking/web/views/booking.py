@@ -31,8 +31,8 @@ from booking.selectors.eligibility import CitizenBooking, booking_window, citize
 from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
-from booking.web.forms import ConfirmForm
-from booking.web.session import citizen_required, citizen_session, take_kept_fields
+from booking.web.forms import ConfirmForm, DayBookingForm
+from booking.web.session import citizen_required, citizen_session, citizen_session_extend, take_kept_fields
 from booking.web.tokens import token_issue, token_spend
 
 if TYPE_CHECKING:
@@ -116,8 +116,9 @@ def month(request, place_code):
     })
 
 
-@citizen_required
+@citizen_required(keep_fields=("email", "slot"))
 def day(request, place_code, date):
+    """The times of a day, and the form that books one of them (or moves the booking there)."""
     booking = citizen_booking(request.notice)
     place = _place_or_404(booking, place_code)
     try:
@@ -128,13 +129,41 @@ def day(request, place_code, date):
     if not first <= chosen < (last + dt.timedelta(days=32)).replace(day=1):
         raise Http404  # only the months the calendar shows have days to see
     slots = place_day(place=place, day=chosen)
+    bookable = [slot.slot_id for slot in slots if slot.state in ("available", "few")]
+    reservation = booking.reservation
+    language = translation.get_language()
+    form_options = {"bookable_slot_ids": bookable, "email_required": request.tenant.email_required}
+    if request.method == "POST":
+        form = DayBookingForm(request.POST, **form_options)
+        if form.is_valid():
+            if not token_spend(request, form.cleaned_data["token"]):
+                messages.info(request, _("This form was already sent. Here is your booking as it stands."))
+                return redirect("citizen:booking")
+            slot = slot_by_id(form.cleaned_data["slot"])
+            if slot is None or slot.place_id != place.pk:
+                form.add_error("slot", _("This time can no longer be chosen."))
+            else:
+                response = _book(request, slot, form, language)
+                if response is not None:
+                    return response
+        form.data = form.data.copy()
+        form.data["token"] = token_issue(request)
+    else:
+        kept = take_kept_fields(request)  # typed before the last login ran out
+        form = DayBookingForm(initial={
+            "token": token_issue(request), "slot": kept.get("slot") or None,
+            "email": kept.get("email") or (reservation.email if reservation else "")}, **form_options)
     return render(request, "booking/web/day.html", {
         "place": place,
-        "place_name": place.localized_name(translation.get_language()),
+        "place_name": place.localized_name(language),
+        "address": place.localized_address(),
+        "guidance": place.guidance_in(language),
         "date": chosen,
         "slots": slots,
-        "any_bookable": any(slot.state in ("available", "few") for slot in slots),
-        "reservation": booking.reservation,
+        "any_bookable": bool(bookable),
+        "reservation": reservation,
+        "form": form,
+        "chosen_slot": str(form["slot"].value() or ""),
     })
 
 
@@ -233,8 +262,8 @@ def _session_text(session) -> str:
 @require_POST
 @citizen_required
 def extend_session(request):
-    """Extend the login (the decorator does) and go back to the page, or answer the dialog's script."""
-    session = request.citizen_session
+    """Extend the login by its full length and go back to the page, or answer the dialog's script."""
+    session = citizen_session_extend(request)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"seconds_left": session.seconds_left, "text": _session_text(session)})
     target = request.POST.get("next", "")

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
+from booking.selectors.eligibility import citizen_booking
 from booking.selectors.lookups import active_places
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
@@ -62,7 +64,17 @@ def log_in(request):
         form.add_error(None, error.message)
         return home(request, form=form, status=error.status_code if error.status_code != 400 else 200)
     resume_at = citizen_log_in(request, notice)  # back where the last login of this notice ran out
-    return redirect(resume_at or "citizen:booking")
+    return redirect(resume_at or _first_page(notice))
+
+
+def _first_page(notice) -> str:
+    """Straight to the calendar when there is a booking to make at one place (fewer pages to load)."""
+    booking = citizen_booking(notice)
+    if booking.reservation is None and booking.bookable:
+        if booking.start_place is not None:
+            return reverse("citizen:month", args=[booking.start_place.code])
+        return reverse("citizen:places")
+    return reverse("citizen:booking")
 
 
 @require_POST

@@ -89,13 +89,13 @@ def first_free_day(page):
 
 
 def to_first_free_slot(page) -> tuple[str, str]:
-    """From the calendar to the confirmation of the first free time; the day's and the confirmation's URL."""
+    """From the calendar to the first free day, its first free time chosen in the day's booking form;
+    the day's URL and that of the time's own confirmation page (reachable by a link, too)."""
     first_free_day(page).click()
     page.wait_for_url(re.compile(r"/booking/places/kita/\d{4}-\d\d-\d\d/$"))
-    day_url = page.url
-    page.locator("a.slot-button").first.click()
-    page.wait_for_url(re.compile(r"/booking/slots/\d+/$"))
-    return day_url, page.url
+    first_time = page.locator("input[name=slot]").first
+    first_time.check()
+    return page.url, page.url.split("/booking/")[0] + f"/booking/slots/{first_time.get_attribute('value')}/"
 
 
 def tab_to(page, selector: str, limit: int = 120):
@@ -128,17 +128,15 @@ def test_booking_from_login_to_confirmation_with_the_keyboard_only(browser, live
         assert page.input_value("#id_birth_day") == "15"
         tab_to(page, "form[action='/login/'] button[type=submit]")
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/booking/")
-        tab_to(page, "a.button[href^='/booking/places/']")
-        page.keyboard.press("Enter")
-        page.wait_for_url(re.compile(r"/booking/places/kita/$"))
+        page.wait_for_url(re.compile(r"/booking/places/kita/$"))  # straight to the calendar
         tab_to(page, "td.day--available a, td.day--few a")
         page.screenshot(path=artifacts / "a11y-keyboard-calendar-focus.png")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/booking/places/kita/\d{4}-\d\d-\d\d/$"))
-        tab_to(page, "a.slot-button")
-        page.keyboard.press("Enter")
-        page.wait_for_url(re.compile(r"/booking/slots/\d+/$"))
+        tab_to(page, "input[name=slot]")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.checked")
+        page.screenshot(path=artifacts / "a11y-keyboard-time-focus.png")
         tab_to(page, "#id_email")
         page.keyboard.type("keyboard@example.jp")
         tab_to(page, "form[novalidate] button[type=submit]")
@@ -169,7 +167,7 @@ FOCUS_CONTRAST = """() => {
 }"""
 
 
-@pytest.mark.parametrize("where", ["start", "calendar", "confirmation"])
+@pytest.mark.parametrize("where", ["start", "calendar", "day", "confirmation"])
 def test_focus_is_visible_at_3_to_1_on_every_focusable_element(browser, live_port, city, where):
     """WCAG 1.4.11/2.4.7: the ring is measured against what lies behind it, calendar days included."""
     base = f"http://alpha.localhost:{live_port}"
@@ -178,8 +176,9 @@ def test_focus_is_visible_at_3_to_1_on_every_focusable_element(browser, live_por
         if where != "start":
             log_in(page, base)
             page.goto(f"{base}/booking/places/kita/")
-            if where == "confirmation":
-                to_first_free_slot(page)
+            if where in ("day", "confirmation"):
+                day_url, confirm_url = to_first_free_slot(page)
+                page.goto(day_url if where == "day" else confirm_url)  # a fresh page: focus from the top
         else:
             page.goto(f"{base}/")
         seen, weak = 0, []
@@ -220,7 +219,7 @@ def test_the_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(brow
         summary = page.get_by_role("alert")
         expect(summary).to_be_focused()
         assert summary.get_by_role("heading").inner_text() == "入力内容を確認してください"
-        expect(page).to_have_title(re.compile(r"^エラー: 予約内容の確認"))
+        expect(page).to_have_title(re.compile(r"^エラー: 時間を選ぶ"))
         summary.get_by_role("link").click()
         expect(page.locator("#id_email")).to_be_focused()
         assert page.input_value("#id_email") == "not an address"

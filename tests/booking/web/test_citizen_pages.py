@@ -147,7 +147,7 @@ def test_another_notice_logging_in_after_an_ended_session_gets_nothing_of_it(cli
     end_login(client_a)
     client_a.post(f"/booking/slots/{slot.pk}/", {"email": "hanako@example.jp", "token": token})
     response = log_in(client_a, number=other.number, day="9")
-    assert response["Location"] == "/booking/"
+    assert response["Location"] == "/booking/places/kita/"  # a fresh start, not the other's page
     assert "hanako@example.jp" not in html(client_a.get(f"/booking/slots/{slot.pk}/"))
 
 

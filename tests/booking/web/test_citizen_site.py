@@ -51,7 +51,7 @@ def test_start_page_offers_login_and_guidance_without_javascript(client_a):
 
 def test_login_with_the_notice_and_day_of_birth(client_a, notice):
     response = log_in(client_a, number="ａｂ１－２３４５６７")  # full-width and hyphen are fine
-    assert response.status_code == 302 and response["Location"] == "/booking/"
+    assert response.status_code == 302 and response["Location"] == "/booking/places/kita/"  # to the calendar
     assert "予約" in page(client_a.get("/booking/"))
     assert AuditEntry.objects.filter(notice=notice, action="notice.login", channel="web").count() == 1
 
@@ -106,25 +106,39 @@ def test_a_malformed_number_gets_a_field_error_and_counts_nothing(client_a, noti
 
 
 def test_full_booking_flow_with_mail(client_a, notice, slots, django_capture_on_commit_callbacks):
-    log_in(client_a)
-    status = page(client_a.get("/booking/"))
-    start = re.search(r'href="(/booking/places/kita/)"', status).group(1)
+    """Landing page to confirmed booking in six requests: form, login, calendar, day, booking, result."""
+    assert 'action="/login/"' in page(client_a.get("/"))
+    start = log_in(client_a)["Location"]
+    assert start == "/booking/places/kita/"
     month_html = page(client_a.get(start + f"?month={local(slots[0].starts_at):%Y-%m}"))
     day_url = f"/booking/places/kita/{local(slots[0].starts_at).date().isoformat()}/"
     assert day_url in month_html
     day_html = page(client_a.get(day_url))
-    assert f"/booking/slots/{slots[1].pk}/" in day_html
-    confirm = client_a.get(f"/booking/slots/{slots[1].pk}/")
-    token = re.search(r'name="token" value="([^"]+)"', page(confirm)).group(1)
+    assert f'value="{slots[1].pk}"' in day_html and f'value="{slots[0].pk}"' in day_html
+    token = re.search(r'name="token" value="([^"]+)"', day_html).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        done = client_a.post(f"/booking/slots/{slots[1].pk}/", {"email": "taro@example.jp", "token": token},
-                             follow=True)
+        booked = client_a.post(day_url, {"slot": slots[1].pk, "email": "taro@example.jp", "token": token})
+    assert booked.status_code == 302 and booked["Location"] == "/booking/"
+    done = client_a.get("/booking/")
     reservation = Reservation.objects.get(notice=notice)
     html = page(done)
     assert reservation.code in html and "11:00" in html and "北区役所" in html
     assert len(mail.outbox) == 1 and reservation.code in mail.outbox[0].subject
     ics = client_a.get("/booking/calendar.ics")
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VCALENDAR" in ics.content
+
+
+def test_the_day_form_needs_a_time_of_that_day_and_place(client_a, notice, slots):
+    log_in(client_a)
+    day_url = f"/booking/places/kita/{local(slots[0].starts_at).date().isoformat()}/"
+    token = re.search(r'name="token" value="([^"]+)"', page(client_a.get(day_url))).group(1)
+    nothing = client_a.post(day_url, {"email": "", "token": token})
+    assert nothing.status_code == 200 and "error-summary" in page(nothing)
+    other_day = make_slot(Place.objects.get(code="kita"), open_weekday(skip=2), dt.time(9))
+    token = re.search(r'name="token" value="([^"]+)"', page(nothing)).group(1)
+    elsewhere = client_a.post(day_url, {"slot": other_day.pk, "email": "", "token": token})
+    assert elsewhere.status_code == 200 and "error-summary" in page(elsewhere)
+    assert not Reservation.objects.filter(notice=notice).exists()
 
 
 def test_double_submit_books_once_and_shows_the_booking(client_a, notice, slots):

@@ -1,0 +1,72 @@
+"""The shared cache of free seats: a snapshot of a place's slots per month, versioned per place.
+
+Calendars are read far more often than seats change (a release rush reads each month page many
+times per booking). Readers keep the slots of a place and month in the shared cache under the
+place's current version; every change of a slot's seats or of the calendar bumps that version
+once its transaction commits (`availability_changed`), so the next reader loads afresh and a
+confirmed booking is never shown stale. Time-dependent states (past, booking window) are worked
+out from the snapshot at each read, never cached.
+
+Any failure of the cache only costs the query the cache would have saved.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_SECONDS = 15 * 60  # a month's snapshot is rebuilt at least this often, changed or not
+VERSION_SECONDS = 7 * 24 * 3600
+
+
+def _version_key(place_id: int) -> str:
+    return f"availability:{connection.schema_name}:{place_id}:version"
+
+
+def place_version(place_id: int) -> int:
+    try:
+        return int(cache.get(_version_key(place_id)) or 0)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation only
+        logger.warning("availability cache unreachable (reading a version)", exc_info=True)
+        return -1
+
+
+def month_snapshot(place_id: int, year: int, month: int, load: Callable[[], list]) -> list:
+    """The rows `load()` returns for this place and month, from the cache when they are current."""
+    version = place_version(place_id)
+    if version < 0:
+        return load()
+    key = f"availability:{connection.schema_name}:{place_id}:{year:04d}-{month:02d}:{version}"
+    try:
+        rows = cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("availability cache unreachable (reading a snapshot)", exc_info=True)
+        return load()
+    if rows is None:
+        rows = load()
+        try:
+            cache.set(key, rows, SNAPSHOT_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("availability cache unreachable (writing a snapshot)", exc_info=True)
+    return rows
+
+
+def availability_changed(place_ids: Iterable[int]) -> None:
+    """The seats or slots of these places changed in the current transaction: new versions on commit."""
+    keys = [_version_key(place_id) for place_id in set(place_ids)]
+
+    def bump() -> None:
+        for key in keys:
+            try:
+                try:
+                    cache.incr(key)
+                except ValueError:  # no version yet (or it expired): start one
+                    cache.set(key, 1, VERSION_SECONDS)
+            except Exception:  # noqa: BLE001
+                logger.warning("availability cache unreachable (bumping %s)", key, exc_info=True)
+
+    transaction.on_commit(bump)

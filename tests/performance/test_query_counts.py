@@ -1,0 +1,95 @@
+"""What one request costs the database: a fixed, small number of statements, one search_path at most."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from booking.models import Place, Reservation
+from tenants.selectors import municipality_host_cache_clear
+from tests.booking.factories import NoticeFactory, make_slot, open_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached_hosts(settings):
+    settings.MADOGUCHI_HOST_CACHE_SECONDS = 60
+    municipality_host_cache_clear()
+    yield
+    municipality_host_cache_clear()
+
+
+@pytest.fixture
+def notice(in_city_a):
+    return NoticeFactory(number="QRY000001", birth_day=4)
+
+
+def statements(client, method, path, data=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, data or {})
+    sqls = [query["sql"] for query in captured.captured_queries]
+    return response, sqls
+
+
+def search_paths(sqls):
+    return [sql for sql in sqls if sql.upper().startswith("SET SEARCH_PATH")]
+
+
+def log_in(client):
+    return client.post("/login/", {"notice_number": "QRY000001", "birth_day": "4"})
+
+
+def test_a_known_host_costs_no_query_and_one_search_path_at_most(cached_hosts, client_a, notice):
+    client_a.get("/")  # the first request of this process looks the host up
+    response, sqls = statements(client_a, "get", "/")
+    assert response.status_code == 200
+    assert not any("tenants_domain" in sql for sql in sqls), sqls
+    assert len(search_paths(sqls)) <= 1
+
+
+def test_login_month_and_booking_have_fixed_query_counts(cached_hosts, client_a, notice):
+    client_a.get("/")
+    response, login_sqls = statements(client_a, "post", "/login/", {"notice_number": "QRY000001", "birth_day": "4"})
+    assert response.status_code == 302
+    place = Place.objects.get(code="kita")
+    slot = make_slot(place, open_weekday(), dt.time(10))
+    month = f"/booking/places/kita/?month={slot.starts_at:%Y-%m}"
+    client_a.get(month)
+    response, month_sqls = statements(client_a, "get", month)
+    assert response.status_code == 200
+    day_page = client_a.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', day_page).group(1)
+    response, book_sqls = statements(client_a, "post", f"/booking/slots/{slot.pk}/", {"email": "", "token": token})
+    assert response.status_code == 302 and Reservation.objects.filter(notice=notice).exists()
+    for name, sqls, most in (("login POST", login_sqls, 99), ("month page", month_sqls, 99),
+                             ("booking POST", book_sqls, 99)):
+        assert len(sqls) <= most, f"{name}: {len(sqls)} statements"
+        assert len(search_paths(sqls)) <= 1, name
+
+
+def test_a_change_of_status_reaches_the_cached_host_at_once(cached_hosts, client_a, city_a,
+                                                          django_capture_on_commit_callbacks):
+    from tenants.services.status import municipality_set_status
+
+    assert client_a.get("/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        municipality_set_status(municipality=city_a, status="suspended")
+    assert client_a.get("/").status_code == 503
+    with django_capture_on_commit_callbacks(execute=True):
+        municipality_set_status(municipality=city_a, status="active")
+    assert client_a.get("/").status_code == 200
+
+
+def test_without_a_change_the_cached_city_is_served_for_its_lifetime(cached_hosts, client_a, city_a):
+    """Other processes learn of a change within the cache's lifetime: here the change bypasses the service."""
+    from tenants.models import Municipality
+
+    assert client_a.get("/").status_code == 200
+    Municipality.objects.filter(pk=city_a.pk).update(status="suspended")
+    assert client_a.get("/").status_code == 200  # still the cached city
+    municipality_host_cache_clear()
+    assert client_a.get("/").status_code == 503
