@@ -70,3 +70,23 @@ def availability_changed(place_ids: Iterable[int]) -> None:
                 logger.warning("availability cache unreachable (bumping %s)", key, exc_info=True)
 
     transaction.on_commit(bump)
+
+
+def place_fragment(place_id: int, parts: tuple, render: Callable[[], str]) -> str:
+    """A piece of page about this place's free seats (e.g. a month's calendar in one language),
+    rendered once per version of the place and `parts` (which must name everything else it shows)."""
+    version = place_version(place_id)
+    if version < 0:
+        return render()
+    key = f"availability:{connection.schema_name}:{place_id}:fragment:{version}:" + ":".join(map(str, parts))
+    try:
+        html = cache.get(key)
+    except Exception:  # noqa: BLE001
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, SNAPSHOT_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("availability cache unreachable (writing a fragment)", exc_info=True)
+    return html

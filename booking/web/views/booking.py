@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from booking.availability_cache import place_fragment
 from booking.clock import local
 from booking.errors import (
     AlreadyBookedError,
@@ -37,6 +40,9 @@ from booking.web.tokens import token_issue, token_spend
 
 if TYPE_CHECKING:
     from booking.models import Place
+
+
+CALENDAR_REFRESH = 300  # seconds: how stale a day's window state may be (seats never are: see place_fragment)
 
 
 def _place_or_404(booking: CitizenBooking, code: str) -> Place:
@@ -101,14 +107,24 @@ def month(request, place_code):
     except ValueError:
         shown = first
     shown = min(max(shown, first), last)
-    availability = place_month(place=place, year=shown.year, month=shown.month)
+    language = translation.get_language()
+    now = timezone.now()
+
+    def calendar_table() -> str:
+        weeks = place_month(place=place, year=shown.year, month=shown.month, now=now).weeks()
+        return render_to_string("booking/web/_month_table.html", {"weeks": weeks, "place": place})
+
+    # the day states depend on the seats (the place's version) and on the time (past, booking window):
+    # the table is rendered again for every new version, and at least every CALENDAR_REFRESH
+    calendar_html = place_fragment(place.pk, (shown.isoformat(), language, int(now.timestamp()) // CALENDAR_REFRESH),
+                                   calendar_table)
     previous_month = (shown - dt.timedelta(days=1)).replace(day=1)
     next_month = (shown + dt.timedelta(days=32)).replace(day=1)
     return render(request, "booking/web/month.html", {
         "place": place,
         "place_name": place.localized_name(translation.get_language()),
         "month": shown,
-        "weeks": availability.weeks(),
+        "calendar_table": mark_safe(calendar_html),  # noqa: S308 - rendered by our own template
         "previous_month": previous_month if previous_month >= first else None,
         "next_month": next_month if next_month <= last else None,
         "reservation": booking.reservation,
