@@ -7,7 +7,7 @@ both can use it. `citizen_booking` gathers what one request needs, computed once
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -116,14 +116,29 @@ def active_reservation(notice: Notice) -> Reservation | None:
             .select_related("slot", "slot__place").first())
 
 
-@dataclass(frozen=True)
 class CitizenBooking:
-    """What a page of the citizen site needs about the logged-in notice, read once per request."""
+    """What a page of the citizen site needs about the logged-in notice, each part read once per
+    request and only when the page asks for it."""
 
-    notice: Notice
-    reservation: Reservation | None
-    places: list[Place]
-    bookable: bool
+    def __init__(self, notice: Notice):
+        self.notice = notice
+
+    @cached_property
+    def reservation(self) -> Reservation | None:
+        return active_reservation(self.notice) if self.has_booking else None
+
+    @property
+    def has_booking(self) -> bool:
+        """Whether the notice has an active booking (its status says so: the services keep both in step)."""
+        return self.notice.status in (NoticeStatus.BOOKED, NoticeStatus.PULLED)
+
+    @cached_property
+    def places(self) -> list[Place]:
+        return allowed_places(self.notice)
+
+    @cached_property
+    def bookable(self) -> bool:
+        return notice_bookable(self.notice)
 
     def place(self, code: str) -> Place | None:
         """The allowed place with this code (None: not one this notice may use)."""
@@ -136,5 +151,4 @@ class CitizenBooking:
 
 
 def citizen_booking(notice: Notice) -> CitizenBooking:
-    return CitizenBooking(notice=notice, reservation=active_reservation(notice), places=allowed_places(notice),
-                          bookable=notice_bookable(notice))
+    return CitizenBooking(notice)

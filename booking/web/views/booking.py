@@ -127,7 +127,7 @@ def month(request, place_code):
         "calendar_table": mark_safe(calendar_html),  # noqa: S308 - rendered by our own template
         "previous_month": previous_month if previous_month >= first else None,
         "next_month": next_month if next_month <= last else None,
-        "reservation": booking.reservation,
+        "has_booking": booking.has_booking,
         "several_places": len(booking.places) > 1,
     })
 
