@@ -16,6 +16,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 # --- Tenancy -------------------------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
+    "kernel.outbox",
     "tenants",
     "platform_console",
     "billing",
@@ -174,6 +175,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
+# A killed worker's unacknowledged tasks come back after this many seconds (Redis transport; the
+# default is an hour). Retries of a task wait at most OUTBOX_MAX_BACKOFF_SECONDS, below it.
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=60)
+# The transactional outbox (kernel/outbox): relay backoff and when a message is parked.
+OUTBOX_MAX_BACKOFF_SECONDS = env.int("OUTBOX_MAX_BACKOFF_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RELAY_POLL_SECONDS = env.float("OUTBOX_RELAY_POLL_SECONDS", default=1.0)
+# A booking whose confirmation mail has not gone out this long after it was made is queued again
+# (the mail receipt keeps it to one mail).
+BOOKING_MAIL_SWEEP_AFTER_SECONDS = env.int("BOOKING_MAIL_SWEEP_AFTER_SECONDS", default=300)
 
 # --- Platform ------------------------------------------------------------------------------
 MADOGUCHI_PUBLIC_DOMAINS = env.list("MADOGUCHI_PUBLIC_DOMAINS", default=["localhost", "127.0.0.1"])
