@@ -59,6 +59,7 @@ app.conf.update(
     accept_content=["json"],
     timezone="Asia/Tokyo",
     beat_schedule_filename=str(settings.CELERY_BEAT_SCHEDULE_FILE),
+    beat_scheduler="operations.heartbeats:HeartbeatScheduler",  # beat says it is alive (the beat check)
     broker_connection_retry_on_startup=True,
     broker_connection_timeout=3,
     broker_connection_max_retries=None,  # a worker waits for its broker however long it is gone

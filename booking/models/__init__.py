@@ -4,10 +4,11 @@ from .mail import MailReceipt
 from .notices import Card, Notice, NoticeStatus
 from .places import Place, Ward
 from .reservations import AuditEntry, Channel, Reservation, ReservationStatus
+from .waiting import WaitingRoom, WaitingRoomMode, WaitingTicket
 
 __all__ = [
     "AuditEntry", "CalendarException", "Card", "Channel", "ClientLoginGuard", "LoginFailureMinute",
     "LoginLockEvent", "MailReceipt",
     "NoticeLoginGuard", "Notice", "NoticeStatus", "OpeningRule", "Place",
-    "Reservation", "ReservationStatus", "Slot", "Ward", "Weekday",
+    "Reservation", "ReservationStatus", "Slot", "WaitingRoom", "WaitingRoomMode", "WaitingTicket", "Ward", "Weekday",
 ]

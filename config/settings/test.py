@@ -11,3 +11,5 @@ MADOGUCHI_TEST_ARTIFACTS = BASE_DIR / "test-artifacts"
 # Tests never share a queue with a worker of `make run` on the same machine.
 CELERY_BROKER_FOLDER = VAR_DIR / "test-broker"
 CELERY_TASK_DEFAULT_QUEUE = "madoguchi-test"
+OPERATIONS_STATUS_SNAPSHOT = VAR_DIR / "test-status" / "snapshot.json"
+OPERATIONS_TELEPHONY_MODULE = "tests.operations.fake_carrier"
