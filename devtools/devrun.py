@@ -37,6 +37,8 @@ def _banner(environment: dict) -> str:
         f"  operator console:      http://localhost:{port}/operator/",
         f"  platform console:      http://localhost:{port}/platform/",
         f"  outbox (local mail):   http://localhost:{port}/outbox/",
+        f"  service status:        http://localhost:{port}/status/ and http://chiba.localhost:{port}/status/",
+        f"  incidents, on call:    http://localhost:{port}/operations/",
         f"  database: {database}   task queue: {broker}",
         "  (*.localhost resolves to this machine in browsers; with curl use -H 'Host: chiba.localhost')",
         "Press Ctrl-C to stop.",
@@ -78,6 +80,7 @@ def main() -> int:
     try:
         _manage(environment, "setup_platform")
         _manage(environment, "seed_demo")
+        _manage(environment, "on_call", "--demo")  # who the demo's monitor calls (mails in the outbox)
         _manage(environment, "collectstatic", "--noinput", "--verbosity", "0")
         print(_banner(environment), flush=True)
         keepalive = database_keepalive(LocalPostgres(), environment["DATABASE_URL"]) if own_database else None

@@ -125,6 +125,14 @@ def _ensure_room() -> None:
         pass  # made a moment ago by another process
 
 
+def waiting_room_leave(*, ticket: TicketRef | None) -> None:
+    """The citizen is done (booked, logged out): their place counts as free at once. They are not
+    thrown out: coming back, they are still admitted and count as active again."""
+    if ticket is not None:
+        WaitingTicket.objects.filter(pk=ticket.id, key=ticket.key, admitted_at__isnull=False).update(
+            last_seen_at=timezone.now() - dt.timedelta(days=1))
+
+
 def waiting_room_forget(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     deleted, _ = WaitingTicket.objects.filter(created_at__lt=timezone.now() - older_than).delete()
     return deleted

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from booking.selectors.waiting_room import place_in_line
-from booking.services.waiting_room import TicketRef, room_settings, waiting_room_pass
+from booking.services.waiting_room import TicketRef, room_settings, waiting_room_leave, waiting_room_pass
 from booking.web.session import citizen_session
 
 COOKIE = "madoguchi_waiting"
@@ -59,6 +59,11 @@ def admission_control(view):
             _keep_ticket(request, response, admission.ticket)
         return response
     return wrapper
+
+
+def leave_line(request) -> None:
+    """The citizen finished (booked, logged out): their place in the room is free for the next."""
+    waiting_room_leave(ticket=_read_ticket(request))
 
 
 def _next_path(request) -> str:

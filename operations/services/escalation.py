@@ -102,6 +102,9 @@ def _notify(escalation: Escalation, contact: OnCallContact, channel: str, now: d
         else:
             notification.reference = str(phone_alert(contact=contact, escalation=escalation,
                                                      round_number=escalation.rounds, city_names=city_names))[:100]
+    except ModuleNotFoundError as error:  # no telephony adapter on this machine: recorded, said once a round
+        logger.warning("alert to %s by %s not possible: %s", contact, channel, error)
+        notification.delivered, notification.error = False, f"{type(error).__name__}: {error}"[:2000]
     except Exception as error:  # noqa: BLE001 - a failed channel is recorded; the next round tries again
         logger.exception("alert to %s by %s failed", contact, channel)
         notification.delivered, notification.error = False, f"{type(error).__name__}: {error}"[:2000]

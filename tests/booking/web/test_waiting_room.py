@@ -121,3 +121,22 @@ def test_a_waiting_citizen_that_posts_is_sent_to_wait_not_served(room):
     room(capacity=1)
     arrive(visitor())
     assert visitor().post("/login/", {"notice_number": "X", "birth_day": "1"}).status_code == 303
+
+
+def test_a_citizen_who_booked_frees_the_place_for_the_next_in_line(room, settings):
+    from booking.models import Place
+    from tests.booking.factories import make_slot, open_weekday
+
+    room(capacity=1)
+    slot = make_slot(Place.objects.get(code="kita"), open_weekday(), dt.time(11), capacity=5)
+    NoticeFactory(number="AB1234567", birth_day=7)
+    citizen, next_one = visitor(), visitor()
+    assert arrive(citizen).status_code == 200
+    held = arrive(next_one)
+    assert held.status_code == 303
+    citizen.post("/login/", {"notice_number": "AB1-234567", "birth_day": "7"})
+    form = citizen.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    assert citizen.post(f"/booking/slots/{slot.pk}/", {"token": token, "email": ""})["Location"] == "/booking/"
+    assert next_one.get(held["Location"]).status_code == 303  # admitted: on to the page asked for
+    assert citizen.get("/booking/").status_code == 200  # and the one who booked is not thrown out
