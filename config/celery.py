@@ -49,6 +49,7 @@ def _broker_settings() -> dict:
     }
 
 
+settings.CELERY_BEAT_SCHEDULE_FILE.parent.mkdir(parents=True, exist_ok=True)
 app.conf.update(
     **_broker_settings(),
     task_ignore_result=True,

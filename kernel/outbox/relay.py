@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,11 +43,17 @@ class RelayReport:
     sent_ids: list[int] = field(default_factory=list)
 
 
+_loading = threading.Lock()
+
+
 def registered_task(name: str) -> Task:
     """The task of this name; the apps' task modules are loaded on first use (web processes never
-    load them otherwise). An unknown name fails here, loudly."""
+    load them otherwise), by one thread at a time: Celery's loader returns at once to a second
+    thread while the first is still importing. An unknown name fails here, loudly."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        with _loading:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

@@ -96,6 +96,7 @@ def main(argv=None) -> int:
     policy_set(scope="", repeat_minutes=args.repeat, contacts=[
         {"name": "drill on-call", "email": ON_CALL, "phone": "+81-3-0000-0000", "language": "en"}])
     sink, smtp_port, smtp = start_sink()
+    (run_dir / "var").mkdir()
     redis = Redis(run_dir / "redis")
     redis.start()
     port, secret, carrier_log = free_port(), secrets.token_hex(8), run_dir / "carrier.jsonl"
