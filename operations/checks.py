@@ -134,8 +134,8 @@ def check_worker(*, broker_ok: bool | None, now: dt.datetime, waiting: int | Non
         return CheckResult("worker", None, "broker down: the worker cannot be asked", waiting=waiting)
     age = _heartbeat_age("worker", now)
     limit = settings.OPERATIONS_WORKER_STALE_SECONDS
-    if age is None:
-        return CheckResult("worker", None, "no heartbeat from any worker yet", waiting=waiting)
+    if age is None:  # the monitor asks every round: a worker that never answered is not there
+        return CheckResult("worker", False, "no worker has ever answered the heartbeat", waiting=waiting)
     ok = age <= limit
     return CheckResult("worker", ok, f"last worker heartbeat {age:.0f} s ago (limit {limit} s)", waiting=waiting)
 

@@ -1,9 +1,11 @@
 """One round of the monitor: checks → incidents → escalation → status snapshot; and its loop.
 
 The monitor is a process of its own (`manage.py monitor`, the `monitor` line of platform/Procfile),
-not a Celery task: it must keep working when the broker, the worker or beat is what failed. It
-needs the database; while the database is gone it still writes the status snapshot (the page
-then says so) and says so in its log until the database is back.
+not a Celery task: it must keep working when the broker, the worker or beat is what failed.
+Incidents live in the database; while the database itself is gone the monitor still writes the
+status snapshot (the page then says so) and calls the platform's on-call from the copy of their
+policy it keeps on disk, every `repeat` minutes until the database answers again (nobody can
+acknowledge without it); then the outage is recorded as an incident, opened when it began.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from operations.checks import run_checks
+from operations.fallback import FallbackAlerts
 from operations.heartbeats import heartbeat_record
 from operations.services.escalation import escalations_run
 from operations.services.incidents import checks_record
@@ -57,6 +60,7 @@ def _cities_to_probe():
 class Monitor:
     def __init__(self):
         self.probed_at = 0.0
+        self.fallback = FallbackAlerts()
 
     def run_round(self, *, now: dt.datetime | None = None, probe_cities: bool | None = None) -> MonitorRound:
         now = now or timezone.now()
@@ -71,15 +75,18 @@ class Monitor:
             report.results = run_checks(now=now, cities=cities)
             if report.results[0].ok is False and "unreachable" in report.results[0].detail:
                 raise DatabaseError(report.results[0].detail)
+            self.fallback.database_back(now=now)
             report.changed = checks_record(report.results, now=now)
             report.notifications = escalations_run(now=now)
             heartbeat_record("monitor")
             status_snapshot_refresh(now=now)
+            self.fallback.keep_copy()
         except DatabaseError as error:
             connection.close()
             report.database_down = str(error) or "database unavailable"
             logger.error("monitor: database unavailable: %s", report.database_down)
             status_snapshot_save(status_snapshot_build(now=now, database_down=report.database_down))
+            report.notifications = self.fallback.database_down(now=now, detail=report.database_down)
         for result in report.results:
             if result.ok is False:
                 logger.warning("check %s%s failing: %s", result.check_name,

@@ -44,7 +44,10 @@ from stack import (
 
 CITY, DOMAIN = "drill_alert", "drill-alert.localhost"
 ON_CALL = "oncall@drill.example.jp"
-INCIDENT_TEXT = "Mails are held back: no worker is sending them"
+# the city's page is in its language (Japanese): the catalogue's words for the worker's incident
+INCIDENT_TEXT = "送信処理（ワーカー）が動いていません"
+ALL_WELL = "すべてのサービスは正常に稼働しています"
+RESOLVED = "過去3日間に解決した障害"
 
 
 def parse_args(argv=None):
@@ -110,7 +113,7 @@ def main(argv=None) -> int:
     from devtools.supervisor import Supervisor
 
     lines = procfile()
-    log = open(run_dir / "processes.log", "w")  # noqa: SIM115 - open for the whole run
+    log = open(run_dir / "processes.log", "a")  # noqa: SIM115 - open for the whole run
     supervisor = Supervisor({name: lines[name] for name in ("web", "beat", "relay", "monitor")},
                             environment=environment, cwd=ROOT, output=log)
     threading.Thread(target=supervisor.run, daemon=True).start()
@@ -123,15 +126,20 @@ def main(argv=None) -> int:
     timeline, ok, figures = None, True, {}
     try:
         wait_http(f"http://127.0.0.1:{port}/", DOMAIN)
-        if not wait_until(lambda: "All services are working normally." in page(port, DOMAIN, "/status/?lang=en"),
+        if not wait_until(lambda: ALL_WELL in page(port, DOMAIN, "/status/"),
                           120, 1):
             raise RuntimeError("the status page never showed everything working")
-        print("drill-alert: stack up, status page all operational; SIGKILL of the worker", flush=True)
+        from operations.models import Heartbeat
+
+        if not wait_until(lambda: Heartbeat.objects.filter(name="worker").exists(), 120, 1):
+            raise RuntimeError("the worker never answered the monitor's heartbeat")
+        print("drill-alert: stack up, the worker answers, status page all operational; SIGKILL of the worker",
+              flush=True)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         timeline = Timeline()
         timeline.mark("worker killed")
-        ok &= wait_until(lambda: INCIDENT_TEXT in page(port, DOMAIN, "/status/?lang=en"), 120)
+        ok &= wait_until(lambda: INCIDENT_TEXT in page(port, DOMAIN, "/status/"), 120)
         timeline.mark("incident on the city's status page")
 
         def called(n: int) -> bool:
@@ -154,8 +162,8 @@ def main(argv=None) -> int:
         mails_at_ack = sink.by_recipient().get(ON_CALL, 0)
         worker = start_worker()
         timeline.mark("worker started again by the on-call")
-        ok &= wait_until(lambda: "All services are working normally." in page(port, DOMAIN, "/status/?lang=en")
-                         and "Resolved in the last three days" in page(port, DOMAIN, "/status/?lang=en"), 180)
+        ok &= wait_until(lambda: ALL_WELL in page(port, DOMAIN, "/status/")
+                         and RESOLVED in page(port, DOMAIN, "/status/"), 180)
         timeline.mark("status page: resolved, all operational")
         quiet_until = timeline.events["pressed 1 on the call: acknowledged"] + 60 * args.repeat + 10
         time.sleep(max(quiet_until - (time.monotonic() - timeline.zero), 0))

@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     from devtools.supervisor import Supervisor
 
     processes = {name: command for name, command in procfile().items() if name in ("web", "worker", "beat", "relay")}
-    log = open(run_dir / "processes.log", "w")  # noqa: SIM115 - open for the whole run
+    log = open(run_dir / "processes.log", "a")  # noqa: SIM115 - open for the whole run
     supervisor = Supervisor(processes, environment=environment, cwd=ROOT, output=log)
     threading.Thread(target=supervisor.run, daemon=True).start()
     started = time.monotonic()

@@ -31,6 +31,7 @@ def test_a_standby_that_is_expected_but_missing_fails(settings):
 
 
 def test_worker_and_beat_heartbeats_go_stale():
+    assert check_worker(broker_ok=True, now=timezone.now(), waiting=0).ok is False  # no worker ever answered
     heartbeat_record("worker")
     heartbeat_record("beat")
     now = timezone.now()
