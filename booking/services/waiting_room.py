@@ -75,12 +75,15 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, now: dt.dateti
     if in_flow:
         return Admission(True, ticket)  # logged in before the room held anyone back: never thrown out
     gave_up = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
-    if known is None or known.polled_at < gave_up:  # new, or left the line: a place at its end
+    newcomer = known is None or known.polled_at < gave_up
+    if newcomer:  # new, or left the line: a place at its end
         known = WaitingTicket.objects.create(key=secrets.token_hex(16), created_at=now, polled_at=now)
         ticket = TicketRef(known.pk, known.key)
     elif now - known.polled_at > dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_REFRESH_SECONDS) / 2:
         WaitingTicket.objects.filter(pk=known.pk).update(polled_at=now)
-    waiting_room_advance(capacity=capacity, now=now)
+    # a newcomer waits its turn to count (let in at once while there is room); the crowd asking from
+    # the waiting page does not queue up on the room's lock: whoever holds it admits for them all
+    waiting_room_advance(capacity=capacity, now=now, wait=newcomer)
     admitted = WaitingTicket.objects.filter(pk=known.pk, admitted_at__isnull=False).exists()
     return Admission(admitted, ticket)
 
@@ -96,15 +99,18 @@ def _touch(ticket: WaitingTicket, now: dt.datetime) -> None:
         WaitingTicket.objects.filter(pk=ticket.pk).update(last_seen_at=now)
 
 
-def waiting_room_advance(*, capacity: int, now: dt.datetime) -> int:
-    """Admit the next citizens in line while there is room; one process at a time. Returns how many."""
+def waiting_room_advance(*, capacity: int, now: dt.datetime, wait: bool = True) -> int:
+    """Admit the next citizens in line while there is room; one process at a time (the others wait
+    a few milliseconds on the room's row and count again, or with `wait` False leave it to the one
+    admitting now), so the room never lets in more than it holds. Returns how many were let in."""
     idle = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_IDLE_SECONDS)
     abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
-    _ensure_room()
     with transaction.atomic():
-        # one admission at a time across every web process: the others wait a few milliseconds
-        # on the room's row, then count again (so the room never lets in more than it holds)
-        list(WaitingRoom.objects.select_for_update().filter(pk=1))
+        if _lock_room(wait=wait) is None:
+            if not wait:
+                return 0  # another process is admitting right now
+            _ensure_room()  # a city made without the migration's row
+            _lock_room(wait=True)
         active = WaitingTicket.objects.filter(admitted_at__isnull=False, last_seen_at__gte=idle).count()
         free = capacity - active
         if free <= 0:
@@ -112,6 +118,11 @@ def waiting_room_advance(*, capacity: int, now: dt.datetime) -> int:
         next_in_line = list(WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned)
                             .order_by("id").values_list("id", flat=True)[:free])
         return WaitingTicket.objects.filter(pk__in=next_in_line).update(admitted_at=now, last_seen_at=now)
+
+
+def _lock_room(*, wait: bool):
+    return (WaitingRoom.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+            .values_list("pk", flat=True).first())
 
 
 def _ensure_room() -> None:

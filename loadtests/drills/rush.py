@@ -35,11 +35,11 @@ FLOW = ["GET / (login form)", "POST /login/", "GET /booking/", "GET month (calen
 def parse_args(argv=None):
     cpus = os.cpu_count() or 2
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=300)
-    parser.add_argument("--spawn-rate", type=float, default=100)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=float, default=50)
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--notices", type=int, default=4000)
-    parser.add_argument("--capacity", type=int, default=40, help="citizens let in at once with the room on")
+    parser.add_argument("--capacity", type=int, default=30, help="citizens let in at once with the room on")
     parser.add_argument("--workers", type=int, default=min(2 * cpus + 1, 9))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--think", default="0.2-1.0")
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     os.environ["MADOGUCHI_OUTBOX_DIR"] = str(run_dir / "outbox")
     # Locust's citizens think 0.2–1 s a page: one idle for 20 s has left (people on phones: minutes)
     os.environ.setdefault("BOOKING_WAITING_ROOM_IDLE_SECONDS", "20")
-    os.environ.setdefault("BOOKING_WAITING_ROOM_REFRESH_SECONDS", "2")
+    os.environ.setdefault("BOOKING_WAITING_ROOM_REFRESH_SECONDS", "3")
     from benchdb import use_bench_database
 
     print("drill-rush: preparing a fresh database and the rush city ...", flush=True)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from booking.models import WaitingTicket
-from booking.services.waiting_room import waiting_room_configure
+from booking.services.waiting_room import _config_cache, waiting_room_configure
 from tests.booking.factories import NoticeFactory
 from tests.conftest import site_client
 
@@ -20,7 +20,8 @@ T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
 def room(in_city_a):
     def configure(mode="on", capacity=2):
         return waiting_room_configure(mode=mode, capacity=capacity)
-    return configure
+    yield configure
+    _config_cache.clear()  # the rows roll back with the test; each process's few seconds of cache must too
 
 
 def visitor():
