@@ -12,6 +12,7 @@ from booking.services.notifications import (
     reminders_queue,
     reservation_mail_send,
 )
+from booking.services.waiting_room import waiting_room_forget
 from kernel.tasking import municipality_task, platform_task
 from tenants.selectors import dangerously_active_cities
 
@@ -27,6 +28,11 @@ def send_reservation_mail(reservation_id: int, event: str, key: str) -> bool:
 @municipality_task(name="booking.sweep_confirmation_mails")
 def sweep_confirmation_mails() -> int:
     return confirmation_mails_sweep()
+
+
+@municipality_task(name="booking.forget_waiting_tickets")
+def forget_waiting_tickets() -> int:
+    return waiting_room_forget()
 
 
 @municipality_task(name="booking.queue_reminders")
@@ -74,3 +80,9 @@ def login_counters_for_all_cities() -> int:
 def mail_sweep_for_all_cities() -> int:
     """Beat, every minute: every city queues again the confirmation mails that never went out."""
     return _for_every_active_city(sweep_confirmation_mails)
+
+
+@platform_task(name="booking.waiting_tickets_for_all_cities")
+def waiting_tickets_for_all_cities() -> int:
+    """Beat, hourly: every city forgets the waiting room's tickets of yesterday."""
+    return _for_every_active_city(forget_waiting_tickets)

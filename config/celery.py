@@ -70,6 +70,7 @@ app.conf.beat_schedule = {
     "booking-reminders": {"task": "booking.reminders_for_all_cities", "schedule": crontab(minute=5)},
     "booking-slot-horizon": {"task": "booking.horizon_for_all_cities", "schedule": crontab(hour=1, minute=15)},
     "booking-mail-sweep": {"task": "booking.mail_sweep_for_all_cities", "schedule": 60.0},
+    "booking-waiting-tickets": {"task": "booking.waiting_tickets_for_all_cities", "schedule": crontab(minute=35)},
     "booking-login-counters": {"task": "booking.login_counters_for_all_cities", "schedule": crontab(hour=3, minute=40)},
 }
 app.autodiscover_tasks()

@@ -1,7 +1,7 @@
 """Reading incidents and policies for the console (platform administrators only)."""
 from __future__ import annotations
 
-from operator import attrgetter
+from operator import itemgetter
 
 from operations.models import EscalationPolicy, Incident, Notification
 from tenants.access import access_is_platform_admin
@@ -24,4 +24,4 @@ def incident_timeline(incident: Incident) -> list:
     updates = [("update", entry.created_at, entry) for entry in incident.updates.all()]
     calls = [("notification", entry.created_at, entry) for entry in
              Notification.objects.filter(escalation__incident=incident).select_related("contact", "escalation__policy")]
-    return sorted(updates + calls, key=attrgetter("1"))
+    return sorted(updates + calls, key=itemgetter(1))

@@ -32,6 +32,7 @@ STATE_LABELS = {
     Severity.MAJOR: gettext_lazy("Outage"),
 }
 TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_DOMAIN_REFRESH_SECONDS = 5
 
 
 def _host(request) -> str:
@@ -51,6 +52,14 @@ def _snapshot() -> dict | None:
             connection.close()
             logger.warning("status page served from the last snapshot: database unavailable (%s)", error)
     return snapshot
+
+
+def _refreshed(snapshot: dict) -> dict:
+    try:
+        return status_snapshot_refresh()
+    except DatabaseError:
+        connection.close()
+        return snapshot
 
 
 def _language(request, allowed: list[str]) -> str:
@@ -80,6 +89,9 @@ def _title(row: dict) -> str:
 def status_page_response(request) -> HttpResponse | None:
     host = _host(request)
     snapshot = _snapshot()
+    if snapshot and host not in settings.MADOGUCHI_PUBLIC_DOMAINS and host not in snapshot.get("domains", {}) \
+            and status_snapshot_age(snapshot) > NEW_DOMAIN_REFRESH_SECONDS:
+        snapshot = _refreshed(snapshot)  # a city onboarded since the snapshot was written
     if host in settings.MADOGUCHI_PUBLIC_DOMAINS:
         scope, city = "", None
     elif snapshot and host in snapshot.get("domains", {}):

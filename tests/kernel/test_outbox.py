@@ -107,3 +107,18 @@ def test_a_task_whose_city_is_gone_when_the_worker_runs_it_goes_back_to_the_outb
 def test_an_unknown_task_fails_in_the_writers_transaction(in_city_a):
     with pytest.raises(KeyError):
         enqueue_on_commit("booking.no_such_task", 1)
+
+
+def test_the_citizen_gets_the_confirmation_page_while_the_broker_is_down(slot, client_a, broker_down):
+    """The measured failure of issue 12: the on-commit send raised after the commit (HTTP 500, lost mail)."""
+    import re
+
+    NoticeFactory(number="AB1234567", birth_day=7)
+    client_a.post("/login/", {"notice_number": "AB1-234567", "birth_day": "7"})
+    form = client_a.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    response = client_a.post(f"/booking/slots/{slot.pk}/", {"token": token, "email": "hanako@example.jp"})
+    assert response.status_code == 302 and response["Location"] == "/booking/"
+    assert client_a.get("/booking/").status_code == 200
+    reservation = Reservation.objects.get(email="hanako@example.jp")
+    assert OutboxMessage.objects.get(args__0=reservation.pk, task_name=MAIL).state == "pending"
