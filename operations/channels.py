@@ -11,6 +11,7 @@ module that offers the same two functions:
 from __future__ import annotations
 
 import importlib
+import json
 
 from django.conf import settings
 from django.core import signing
@@ -29,6 +30,27 @@ TOKEN_MAX_AGE = 7 * 24 * 3600
 
 def telephony():
     return importlib.import_module(settings.OPERATIONS_TELEPHONY_MODULE)
+
+
+def provider_request_valid(request) -> bool:
+    """The provider's signature on a gather callback: `validate_provider_request` of the telephony
+    module, or of OPERATIONS_TELEPHONY_SIGNATURE_MODULE where the adapter keeps it (its providers)."""
+    check = getattr(telephony(), "validate_provider_request", None)
+    if check is None:
+        check = importlib.import_module(settings.OPERATIONS_TELEPHONY_SIGNATURE_MODULE).validate_provider_request
+    return bool(check(request))
+
+
+def gathered_digits(request) -> str:
+    """The keys pressed, as providers post them: a form field `Digits` (Twilio) or `digits`, or JSON."""
+    digits = request.POST.get("Digits") or request.POST.get("digits") or ""
+    if not digits and request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = {}
+        digits = str(body.get("digits") or body.get("Digits") or "") if isinstance(body, dict) else ""
+    return digits.strip()[:10]
 
 
 def incident_title(incident: Incident) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from operations.channels import incident_title, read_acknowledgement_token, telephony
+from operations.channels import gathered_digits, incident_title, provider_request_valid, read_acknowledgement_token
 from operations.models import Escalation, UpdateStatus
 from operations.selectors import incident_timeline, incidents_for_console, policies_for_console
 from operations.services.escalation import escalation_acknowledge_by_token
@@ -53,13 +53,13 @@ def acknowledge(request, token: str):
 @require_POST
 def phone_acknowledge(request, token: str):
     """The gather action of an alert call: key 1 acknowledges."""
-    if not telephony().validate_provider_request(request):
+    if not provider_request_valid(request):
         return HttpResponseForbidden()
     found = read_acknowledgement_token(token)
     if found is None:
         raise Http404
     language = request.GET.get("lang", "ja")
-    pressed = (request.POST.get("Digits") or "").strip()
+    pressed = gathered_digits(request)
     with translation.override(language):
         if pressed == "1" and escalation_acknowledge_by_token(escalation_id=found[0], contact_id=found[1],
                                                               via="phone"):

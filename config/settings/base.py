@@ -240,6 +240,9 @@ OPERATIONS_PROBE_EVERY_SECONDS = env.int("OPERATIONS_PROBE_EVERY_SECONDS", defau
 OPERATIONS_PROBE_TIMEOUT_SECONDS = env.float("OPERATIONS_PROBE_TIMEOUT_SECONDS", default=5.0)
 # The module with call_out() and validate_provider_request() (the telephony adapter's outbound calls).
 OPERATIONS_TELEPHONY_MODULE = env.str("OPERATIONS_TELEPHONY_MODULE", default="telephony_adapter.outbound")
+# Where validate_provider_request() lives when the module above has none (the adapter's providers).
+OPERATIONS_TELEPHONY_SIGNATURE_MODULE = env.str("OPERATIONS_TELEPHONY_SIGNATURE_MODULE",
+                                                default="telephony_adapter.providers")
 OPERATIONS_STATUS_SNAPSHOT = Path(env.str("OPERATIONS_STATUS_SNAPSHOT",
                                           default=str(VAR_DIR / "status" / "snapshot.json")))
 OPERATIONS_STATUS_FRESH_SECONDS = env.int("OPERATIONS_STATUS_FRESH_SECONDS", default=60)

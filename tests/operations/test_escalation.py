@@ -146,3 +146,22 @@ def test_two_monitors_never_call_the_same_round_twice(platform_policy, carrier):
     open_worker_incident()
     assert escalations_run(now=T0) == 2
     assert escalations_run(now=T0) == 0  # the second monitor finds the round already called
+
+
+def test_the_signature_check_is_found_beside_call_out_or_in_the_adapters_providers(settings, monkeypatch, rf):
+    import sys
+    import types
+
+    from operations.channels import gathered_digits, provider_request_valid
+
+    outbound = types.ModuleType("fake_outbound")  # call_out only, as telephony_adapter.outbound has
+    providers = types.ModuleType("fake_providers")
+    providers.validate_provider_request = lambda request: request.headers.get("X-Signed") == "yes"
+    monkeypatch.setitem(sys.modules, "fake_outbound", outbound)
+    monkeypatch.setitem(sys.modules, "fake_providers", providers)
+    settings.OPERATIONS_TELEPHONY_MODULE = "fake_outbound"
+    settings.OPERATIONS_TELEPHONY_SIGNATURE_MODULE = "fake_providers"
+    assert provider_request_valid(rf.post("/", HTTP_X_SIGNED="yes")) is True
+    assert provider_request_valid(rf.post("/")) is False
+    assert gathered_digits(rf.post("/", {"Digits": "1"})) == "1"
+    assert gathered_digits(rf.post("/", '{"digits": "1"}', content_type="application/json")) == "1"
