@@ -21,6 +21,7 @@ from django.utils import timezone
 from operations.checks import run_checks
 from operations.fallback import FallbackAlerts
 from operations.heartbeats import heartbeat_record
+from operations.models import RequestTally
 from operations.services.escalation import escalations_run
 from operations.services.incidents import checks_record
 from operations.services.status_page import status_snapshot_build, status_snapshot_refresh, status_snapshot_save
@@ -28,6 +29,7 @@ from operations.tasks import WORKER_HEARTBEAT
 from tenants.selectors import dangerously_active_cities
 
 logger = logging.getLogger("operations.monitor")
+PURGE_EVERY_SECONDS = 3600
 
 
 @dataclass
@@ -60,6 +62,7 @@ def _cities_to_probe():
 class Monitor:
     def __init__(self):
         self.probed_at = 0.0
+        self.purged_at = 0.0
         self.fallback = FallbackAlerts()
 
     def run_round(self, *, now: dt.datetime | None = None, probe_cities: bool | None = None) -> MonitorRound:
@@ -80,6 +83,9 @@ class Monitor:
             report.notifications = escalations_run(now=now)
             heartbeat_record("monitor")
             status_snapshot_refresh(now=now)
+            if time.monotonic() - self.purged_at >= PURGE_EVERY_SECONDS:
+                RequestTally.objects.filter(minute__lt=now - dt.timedelta(days=1)).delete()  # the check reads minutes
+                self.purged_at = time.monotonic()
             self.fallback.keep_copy()
         except DatabaseError as error:
             connection.close()

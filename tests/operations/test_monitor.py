@@ -73,3 +73,12 @@ def test_a_dead_worker_opens_an_incident_after_two_rounds_and_the_snapshot_shows
     incident = Incident.objects.get(check_name="worker")
     assert incident.resolved_at is None
     assert any(row["check_name"] == "worker" for row in status_snapshot_read()["incidents"])
+
+
+def test_the_monitor_forgets_request_tallies_older_than_a_day():
+    from operations.models import RequestTally
+
+    old = RequestTally.objects.create(minute=timezone.now() - dt.timedelta(days=2), process="web:1", requests=5)
+    recent = RequestTally.objects.create(minute=timezone.now(), process="web:1", requests=5)
+    Monitor().run_round(probe_cities=False)
+    assert not RequestTally.objects.filter(pk=old.pk).exists() and RequestTally.objects.filter(pk=recent.pk).exists()
