@@ -93,3 +93,22 @@ drill-failover: install ops-install
 
 drill-pitr: install ops-install
 	$(PY) loadtests/drills/pitr.py $(DRILL_ARGS)
+
+# --- reliability drills (issue 12): worker and broker, alerts until acknowledged, the release rush --
+# Each runs from nothing (a database of its own, a Redis of its own on a free loopback port) and
+# ends with one line of figures; see loadtests/README.md and platform/runbooks/.
+DRILL_ARGS ?=
+.PHONY: drill-packages drill-worker drill-alert drill-rush
+
+drill-packages:
+	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -q --no-install-recommends redis-server >/dev/null; } \
+	  || { echo "the drills need redis-server (apt-get install redis-server)" >&2; exit 1; }
+
+drill-worker: install drill-packages
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/drills/worker.py $(DRILL_ARGS)
+
+drill-alert: install drill-packages
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/drills/alert.py $(DRILL_ARGS)
+
+drill-rush: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/drills/rush.py $(DRILL_ARGS)

@@ -8,15 +8,34 @@ from booking.services.calendars import slots_extend_horizon
 from booking.services.card_import import RUN_CARD_IMPORT, card_import_run
 from booking.services.citizen_login import login_counters_purge
 from booking.services.counter import no_shows_mark
-from booking.services.notifications import SEND_RESERVATION_MAIL, reminders_queue, reservation_mail_send
+from booking.services.notifications import (
+    SEND_RESERVATION_MAIL,
+    confirmation_mails_sweep,
+    reminders_queue,
+    reservation_mail_send,
+)
 from booking.services.purge import personal_data_purge
+from booking.services.waiting_room import waiting_room_forget
 from kernel.tasking import municipality_task, platform_task
 from tenants.selectors import dangerously_active_cities
 
 
-@municipality_task(name=SEND_RESERVATION_MAIL, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+# retries wait at most 30 s, below the broker's visibility timeout (config/celery.py); a mail that
+# never goes out is found by the sweeper and queued again
+@municipality_task(name=SEND_RESERVATION_MAIL, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=30,
+                   max_retries=8)
 def send_reservation_mail(reservation_id: int, event: str, key: str) -> bool:
     return reservation_mail_send(reservation_id=reservation_id, event=event, key=key)
+
+
+@municipality_task(name="booking.sweep_confirmation_mails")
+def sweep_confirmation_mails() -> int:
+    return confirmation_mails_sweep()
+
+
+@municipality_task(name="booking.forget_waiting_tickets")
+def forget_waiting_tickets() -> int:
+    return waiting_room_forget()
 
 
 @municipality_task(name="booking.queue_reminders")
@@ -86,3 +105,15 @@ def no_shows_for_all_cities() -> int:
 def purge_for_all_cities() -> int:
     """Beat, nightly: every city erases personal data its retention period no longer covers (SEC-10)."""
     return _for_every_active_city(purge_personal_data)
+
+
+@platform_task(name="booking.mail_sweep_for_all_cities")
+def mail_sweep_for_all_cities() -> int:
+    """Beat, every minute: every city queues again the confirmation mails that never went out."""
+    return _for_every_active_city(sweep_confirmation_mails)
+
+
+@platform_task(name="booking.waiting_tickets_for_all_cities")
+def waiting_tickets_for_all_cities() -> int:
+    """Beat, hourly: every city forgets the waiting room's tickets of yesterday."""
+    return _for_every_active_city(forget_waiting_tickets)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kernel.views import favicon, health
+from operations.views import status
 from tenants.branding import branding_stylesheet
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("branding.css", branding_stylesheet, name="branding_css"),
     path("healthz", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
+    path("status/", status, name="status"),
 ]

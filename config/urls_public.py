@@ -9,6 +9,7 @@ urlpatterns = [
     path("", landing.landing, name="landing"),
     path("platform/", include("platform_console.urls")),
     path("", include("telephony_adapter.urls")),  # /operator/ and /telephony/
+    path("operations/", include("operations.urls")),
     path("outbox/", outbox, name="outbox"),
     *common,
 ]

@@ -2,8 +2,10 @@
 
 Uses DATABASE_URL / CELERY_BROKER_URL when they are set; otherwise starts the project's own
 PostgreSQL under var/ and lets Celery use the filesystem transport. Migrates, seeds the demo,
-then runs web server, Celery worker and Celery beat together under honcho (platform/Procfile).
-Ctrl-C stops all of them, and the embedded PostgreSQL if this run started it.
+then runs the processes of platform/Procfile (web server, Celery worker and beat, outbox relay,
+monitor) under devtools.supervisor, which starts again any process that dies, so one dead
+process never stops the rest; the embedded PostgreSQL is watched too and brought back on its
+port if it stops. Ctrl-C stops all of them, and the embedded PostgreSQL if this run started it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools.localdb import database_environment
+from devtools.localdb import LocalPostgres, database_environment
+from devtools.supervisor import Supervisor, read_procfile
 
 ROOT = Path(__file__).resolve().parent.parent
 # The call centre's demo: Chiba's toll-free number (platform_console.demo.CHIBA) and the Twilio auth
@@ -40,6 +43,8 @@ def _banner(environment: dict) -> str:
         f"  outbox (local mail):   http://localhost:{port}/outbox/",
         f"  voice webhook (Twilio): http://localhost:{port}/telephony/twilio/voice/ — toll-free "
         f"{DEMO_TOLL_FREE} rings 千葉市; TWILIO_AUTH_TOKEN={environment.get('TWILIO_AUTH_TOKEN', '')}",
+        f"  service status:        http://localhost:{port}/status/ and http://chiba.localhost:{port}/status/",
+        f"  incidents, on call:    http://localhost:{port}/operations/",
         f"  database: {database}   task queue: {broker}",
         "  (*.localhost resolves to this machine in browsers; with curl use -H 'Host: chiba.localhost')",
         "Press Ctrl-C to stop.",
@@ -59,36 +64,43 @@ def link_environment(environment: dict) -> dict:
     return environment
 
 
+def database_keepalive(server: LocalPostgres, url: str):
+    """Brings the embedded PostgreSQL back on the same port if it stopped (the processes keep their URL)."""
+    port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+
+    def check() -> None:
+        if server.running_port() is None:
+            print(f"embedded PostgreSQL is not running; starting it again on port {port}", flush=True)
+            server.ensure_running(port=port)
+
+    return check
+
+
 def main() -> int:
+    own_database = not os.environ.get("DATABASE_URL")
     environment, embedded = database_environment()
     link_environment(environment)
     environment.setdefault("TWILIO_AUTH_TOKEN", DEMO_TWILIO_AUTH_TOKEN)
     environment.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     environment["PYTHONUNBUFFERED"] = "1"
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
-    honcho = None
     try:
         _manage(environment, "setup_platform")
         _manage(environment, "seed_demo")
+        _manage(environment, "on_call", "--demo")  # who the demo's monitor calls (mails in the outbox)
         _manage(environment, "collectstatic", "--noinput", "--verbosity", "0")
         print(_banner(environment), flush=True)
-        honcho = subprocess.Popen(
-            [str(Path(sys.executable).parent / "honcho"), "-f", str(ROOT / "platform" / "Procfile"),
-             "-d", str(ROOT), "start"],
-            env=environment,
-        )
+        keepalive = database_keepalive(LocalPostgres(), environment["DATABASE_URL"]) if own_database else None
+        supervisor = Supervisor(read_procfile(ROOT / "platform" / "Procfile"), environment=environment, cwd=ROOT,
+                                keepalive=keepalive)
 
-        def forward(signum, _frame):
-            if honcho.poll() is None:
-                honcho.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signal.SIGINT)
+        def stop(_signum, _frame):
+            supervisor.stopping.set()
 
-        signal.signal(signal.SIGTERM, forward)
-        signal.signal(signal.SIGINT, forward)
-        return honcho.wait()
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        return supervisor.run()
     finally:
-        if honcho is not None and honcho.poll() is None:
-            honcho.terminate()
-            honcho.wait(timeout=20)
         if embedded is not None:
             embedded.stop()
             print("embedded PostgreSQL stopped", flush=True)

@@ -105,19 +105,22 @@ class LocalPostgres:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     # --- lifecycle ---------------------------------------------------------------------------
-    def ensure_running(self) -> tuple[str, bool]:
-        """Start the server if it is not running; return (DATABASE_URL, started_here)."""
+    def ensure_running(self, port: int | None = None) -> tuple[str, bool]:
+        """Start the server if it is not running (on `port` if given, so URLs handed out stay
+        valid when it is brought back); return (DATABASE_URL, started_here)."""
         with self._locked():
-            port = self.running_port()
+            running = self.running_port()
             started = False
-            if port is None:
+            if running is not None:
+                port = running
+            else:
                 self.pgdata.mkdir(parents=True, exist_ok=True)
                 if self.run_as:
                     self._prepare_root()
                 if not (self.pgdata / "PG_VERSION").exists():
                     self._run("initdb", "-D", str(self.pgdata), "--auth=trust", "--encoding=UTF8",
                               "--locale=C.UTF-8", "-U", "postgres")
-                port = _free_port(FIRST_PORT)
+                port = port or _free_port(FIRST_PORT)
                 options = (
                     f"-h 127.0.0.1 -p {port} -k '' -c max_connections=300 -c shared_buffers=256MB "
                     "-c synchronous_commit=off -c fsync=off -c full_page_writes=off"

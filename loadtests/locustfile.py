@@ -17,6 +17,10 @@ Environment:
     RUSH_DAY_SPREAD     citizens pick one of the first N days with free seats (default 3)
     RUSH_MAX_ATTEMPTS   slots a citizen tries before giving up (default 10)
 
+A citizen sent to the waiting room (303 to /waiting-room/) waits there as a browser does: asks
+again after the page's Refresh seconds until let in, then logs in. Their place in line (the
+ticket id from the signed cookie) and how long they waited are written to the results.
+
 A Locust user is a stream of citizens: after one has booked (or given up), the same user logs
 in as the next unused notice with fresh cookies. When the notices run out, the user stops.
 Run it in one Locust process (no --processes/workers): notices are handed out in-process.
@@ -29,6 +33,7 @@ import json
 import os
 import random
 import re
+import time
 from collections import Counter
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -67,6 +72,8 @@ OUTCOMES: Counter = Counter()
 BOOKED_NUMBERS: list[str] = []  # notices whose booking the site confirmed (302 to /booking/)
 LOGIN, BOOK = "POST /login/", "POST day (book)"
 LATENCIES: dict[str, list[float]] = {LOGIN: [], BOOK: []}  # exact milliseconds (Locust's own are rounded)
+WAITING = "GET waiting room"
+WAITED: list[dict] = []  # {"ticket": id, "seconds": waited, "admitted_at": time} of citizens who waited
 
 
 def take_notice() -> tuple[str, str] | None:
@@ -101,8 +108,8 @@ def _check_setup(environment, **_kwargs):
 
 @events.request.add_listener
 def _keep_latency(name, response_time, **_kwargs):
-    if name in LATENCIES:  # failed ones too, as Locust counts them
-        LATENCIES[name].append(response_time)
+    if name != WAITING:  # every page of the booking flow, failed ones too, as Locust counts them
+        LATENCIES.setdefault(name, []).append(response_time)
 
 
 @events.test_stop.add_listener
@@ -110,7 +117,7 @@ def _write_results(environment, **_kwargs):
     if RESULTS_FILE:
         with open(RESULTS_FILE, "w", encoding="utf-8") as handle:
             json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
-                       "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
+                       "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
 
 
 class Citizen(FastHttpUser):
@@ -145,14 +152,51 @@ class Citizen(FastHttpUser):
         self.think()
 
     # --- steps -------------------------------------------------------------------------------
-    def log_in(self, number: str, birth_day: str) -> str | None:
-        """The calendar the site sends a citizen to after logging in (None: not logged in)."""
-        with self.client.get("/", name="GET / (login form)", catch_response=True) as response:
+    def ticket(self) -> int | None:
+        for cookie in self.client.cookiejar:
+            if cookie.name == "madoguchi_waiting":
+                head = cookie.value.strip('"').split(":", 1)[0]
+                return int(head) if head.isdigit() else None
+        return None
+
+    def wait_in_line(self, path: str) -> bool:
+        """Stay on the waiting page, as its Refresh header says, until let in (a 303 onwards)."""
+        began = time.monotonic()
+        while time.monotonic() - began < 600:
+            with self.client.get(path, name=WAITING, allow_redirects=False, catch_response=True) as response:
+                if response.status_code == 303:
+                    response.success()
+                    WAITED.append({"ticket": self.ticket(), "seconds": time.monotonic() - began,
+                                   "admitted_at": time.time()})
+                    return True
+                if response.status_code != 200:
+                    response.failure(f"waiting room: {response.status_code}")
+                    return False
+                refresh = float((response.headers or {}).get("Refresh") or 5)
+            gevent.sleep(refresh)
+        return False
+
+    def front_page(self) -> tuple[str | None, str]:
+        """The login form's page, or (None, waiting-room path) when the site sends the citizen to wait."""
+        with self.client.get("/", name="GET / (login form)", allow_redirects=False, catch_response=True) as response:
+            if response.status_code == 303 and "/waiting-room/" in location_path(response):
+                response.success()
+                return None, location_path(response)
             if response.status_code != 200 or 'name="notice_number"' not in (response.text or ""):
                 response.failure(f"no login form ({response.status_code})")
-                OUTCOMES["error"] += 1
-                return False
-            page = response.text
+                return None, ""
+            return response.text, ""
+
+    def log_in(self, number: str, birth_day: str) -> str | None:
+        """The calendar the site sends a citizen to after logging in (None: not logged in)."""
+        page, waiting_path = self.front_page()
+        if waiting_path:
+            OUTCOMES["waited"] += 1
+            if self.wait_in_line(waiting_path):
+                page, waiting_path = self.front_page()
+        if page is None:
+            OUTCOMES["error"] += 1
+            return None
         self.think()
         data = {"csrfmiddlewaretoken": self.csrf_token(page), "notice_number": number, "birth_day": birth_day}
         with self.client.post("/login/", data=data, name=LOGIN, allow_redirects=False,

@@ -6,6 +6,7 @@ from platform_console.services.onboarding import SEND_STAFF_WELCOME
 from platform_console.services.welcome import staff_welcome_send
 
 
-@municipality_task(name=SEND_STAFF_WELCOME, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@municipality_task(name=SEND_STAFF_WELCOME, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=30,
+                   max_retries=5)
 def send_staff_welcome(user_id: int) -> bool:
     return staff_welcome_send(user_id=user_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -11,17 +12,49 @@ from booking.formatting import slot_label
 from booking.ics import booking_calendar_file
 from booking.models import MailReceipt, Reservation, ReservationStatus
 from kernel.mail import render_templated_mail
+from kernel.outbox.selectors import outbox_pending_first_args
 from kernel.tasking import enqueue_on_commit
 from tenants.selectors import municipality_site_url
 
 SEND_RESERVATION_MAIL = "booking.send_reservation_mail"  # the task (booking/tasks.py) that sends one
+# A booking is made and cancelled once: those mails have one key each, so a sweeper can queue a
+# missing one again without risk of a second mail. Moves happen many times: keyed by their time.
+ONCE_PER_BOOKING = ("created", "cancelled")
+SWEEP_LOOKBACK = dt.timedelta(days=2)
+
+
+def mail_key(event: str) -> str:
+    return event if event in ONCE_PER_BOOKING else f"{event}:{timezone.now().isoformat()}"
 
 
 def reservation_event_notify(*, reservation: Reservation, event: str) -> None:
-    """Queue the mail for a booking event once the transaction commits (only if an address was given)."""
+    """Queue the mail for a booking event in the booking's transaction (only if an address was given)."""
     if not reservation.email:
         return
-    enqueue_on_commit(SEND_RESERVATION_MAIL, reservation.pk, event, f"{event}:{timezone.now().isoformat()}")
+    enqueue_on_commit(SEND_RESERVATION_MAIL, reservation.pk, event, mail_key(event))
+
+
+def confirmation_mails_missing(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> list[int]:
+    """Active bookings with an address, made more than `older_than` ago (up to two days back), whose
+    confirmation mail has no receipt and is not waiting in the outbox either."""
+    now = now or timezone.now()
+    missing = (Reservation.objects.filter(status=ReservationStatus.ACTIVE, created_at__lt=now - older_than,
+                                          created_at__gte=now - SWEEP_LOOKBACK)
+               .exclude(email="").exclude(mail_receipts__key__startswith="created")
+               .order_by("id").values_list("id", flat=True))
+    waiting = outbox_pending_first_args(schema_name=connection.schema_name, task_name=SEND_RESERVATION_MAIL)
+    return [pk for pk in missing if pk not in waiting]
+
+
+def confirmation_mails_sweep(*, older_than: dt.timedelta | None = None) -> int:
+    """Queue again every confirmation mail that never went out (same key: at most one mail each)."""
+    if older_than is None:
+        older_than = dt.timedelta(seconds=settings.BOOKING_MAIL_SWEEP_AFTER_SECONDS)
+    missing = confirmation_mails_missing(older_than=older_than)
+    with transaction.atomic():
+        for pk in missing:
+            enqueue_on_commit(SEND_RESERVATION_MAIL, pk, "created", "created")
+    return len(missing)
 
 
 def reminder_key(reservation: Reservation) -> str:

@@ -18,10 +18,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 # --- Tenancy -------------------------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
+    "kernel.outbox",
     "tenants",
     "platform_console",
     "billing",
     "telephony_adapter.routing",
+    "operations",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -74,9 +76,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Request pipeline ----------------------------------------------------------------------
 MIDDLEWARE = [
-    # static files are answered first, before any city lookup, session or database work
+    # /status/ answers from its snapshot before anything needs the database (SEC-6); static files
+    # are answered next, before any city lookup, session or database work
+    "operations.middleware.StatusPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.middleware.RequestTallyMiddleware",
     "tenants.middleware.MunicipalityMiddleware",
     "tenants.middleware.SchemaBoundedConnectionMiddleware",
     "kernel.middleware.SecurityHeadersMiddleware",
@@ -201,6 +206,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
+# A killed worker's unacknowledged tasks come back after this many seconds (Redis transport; the
+# default is an hour). Retries of a task wait at most OUTBOX_MAX_BACKOFF_SECONDS, below it.
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=60)
+# The transactional outbox (kernel/outbox): relay backoff and when a message is parked.
+OUTBOX_MAX_BACKOFF_SECONDS = env.int("OUTBOX_MAX_BACKOFF_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RELAY_POLL_SECONDS = env.float("OUTBOX_RELAY_POLL_SECONDS", default=1.0)
+# A booking whose confirmation mail has not gone out this long after it was made is queued again
+# (the mail receipt keeps it to one mail).
+BOOKING_MAIL_SWEEP_AFTER_SECONDS = env.int("BOOKING_MAIL_SWEEP_AFTER_SECONDS", default=300)
 
 # --- Platform ------------------------------------------------------------------------------
 MADOGUCHI_PUBLIC_DOMAINS = env.list("MADOGUCHI_PUBLIC_DOMAINS", default=["localhost", "127.0.0.1"])
@@ -227,6 +242,42 @@ BOOKING_CITY_FAILURES_PER_MINUTE = env.int("BOOKING_CITY_FAILURES_PER_MINUTE", d
 # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the load balancer's).
 MADOGUCHI_TRUSTED_PROXIES = env.list("MADOGUCHI_TRUSTED_PROXIES", default=[])
 BOOKING_CITIZEN_SESSION_SECONDS = env.int("BOOKING_CITIZEN_SESSION_SECONDS", default=30 * 60)
+# The waiting room of the release rush (PLT-4). In a city's "auto" mode it holds citizens back once
+# this many are active in the booking pages at once (what the platform serves well; see make
+# drill-rush); in "on" mode the city's own capacity counts. An admitted citizen counts as active
+# until IDLE seconds pass without a request; a place in line is given up after ABANDON seconds
+# without the waiting page asking.
+BOOKING_WAITING_ROOM_THRESHOLD = env.int("BOOKING_WAITING_ROOM_THRESHOLD", default=300)
+BOOKING_WAITING_ROOM_IDLE_SECONDS = env.int("BOOKING_WAITING_ROOM_IDLE_SECONDS", default=300)
+BOOKING_WAITING_ROOM_ABANDON_SECONDS = env.int("BOOKING_WAITING_ROOM_ABANDON_SECONDS", default=90)
+BOOKING_WAITING_ROOM_REFRESH_SECONDS = env.int("BOOKING_WAITING_ROOM_REFRESH_SECONDS", default=10)
+
+# --- Operations: health checks, incidents, on-call, status page (operations/) ------------------
+OPERATIONS_CHECK_SECONDS = env.int("OPERATIONS_CHECK_SECONDS", default=15)
+OPERATIONS_FAIL_AFTER = env.int("OPERATIONS_FAIL_AFTER", default=2)  # failing results in a row open an incident
+OPERATIONS_PASS_AFTER = env.int("OPERATIONS_PASS_AFTER", default=2)  # passing results in a row resolve it
+OPERATIONS_WORKER_STALE_SECONDS = env.int("OPERATIONS_WORKER_STALE_SECONDS", default=60)
+OPERATIONS_BEAT_STALE_SECONDS = env.int("OPERATIONS_BEAT_STALE_SECONDS", default=90)
+OPERATIONS_EXPECTED_STANDBYS = env.int("OPERATIONS_EXPECTED_STANDBYS", default=0)  # production: 1 or more
+OPERATIONS_MAX_LAG_SECONDS = env.int("OPERATIONS_MAX_LAG_SECONDS", default=30)
+OPERATIONS_MAX_LAG_BYTES = env.int("OPERATIONS_MAX_LAG_BYTES", default=64 * 1024 * 1024)
+OPERATIONS_DISK_MIN_FREE_PERCENT = env.int("OPERATIONS_DISK_MIN_FREE_PERCENT", default=10)
+OPERATIONS_ERROR_WINDOW_MINUTES = env.int("OPERATIONS_ERROR_WINDOW_MINUTES", default=5)
+OPERATIONS_ERROR_RATE = env.float("OPERATIONS_ERROR_RATE", default=0.05)
+OPERATIONS_ERROR_MIN_REQUESTS = env.int("OPERATIONS_ERROR_MIN_REQUESTS", default=50)
+OPERATIONS_OUTBOX_MAX_AGE_SECONDS = env.int("OPERATIONS_OUTBOX_MAX_AGE_SECONDS", default=120)
+# Where the monitor reaches the web servers for the booking path's HTTP half (empty: service half only).
+OPERATIONS_PROBE_BASE_URL = env.str("OPERATIONS_PROBE_BASE_URL", default="")
+OPERATIONS_PROBE_EVERY_SECONDS = env.int("OPERATIONS_PROBE_EVERY_SECONDS", default=60)
+OPERATIONS_PROBE_TIMEOUT_SECONDS = env.float("OPERATIONS_PROBE_TIMEOUT_SECONDS", default=5.0)
+# The module with call_out() and validate_provider_request() (the telephony adapter's outbound calls).
+OPERATIONS_TELEPHONY_MODULE = env.str("OPERATIONS_TELEPHONY_MODULE", default="telephony_adapter.outbound")
+# Where validate_provider_request() lives when the module above has none (the adapter's providers).
+OPERATIONS_TELEPHONY_SIGNATURE_MODULE = env.str("OPERATIONS_TELEPHONY_SIGNATURE_MODULE",
+                                                default="telephony_adapter.providers")
+OPERATIONS_STATUS_SNAPSHOT = Path(env.str("OPERATIONS_STATUS_SNAPSHOT",
+                                          default=str(VAR_DIR / "status" / "snapshot.json")))
+OPERATIONS_STATUS_FRESH_SECONDS = env.int("OPERATIONS_STATUS_FRESH_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,5 @@ CELERY_TASK_DEFAULT_QUEUE = "madoguchi-test"
 MADOGUCHI_HOST_CACHE_SECONDS = 0
 # Tests change slots behind the services' back: no cached free seats (their own tests use one).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+OPERATIONS_STATUS_SNAPSHOT = VAR_DIR / "test-status" / "snapshot.json"
+OPERATIONS_TELEPHONY_MODULE = "tests.operations.fake_carrier"

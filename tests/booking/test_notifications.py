@@ -133,3 +133,30 @@ def test_mails_link_to_the_port_the_site_is_served_on(in_city_a, settings):
     booking = reservation_book(notice=notice, slot=make_slot(Place.objects.get(code="kita"), open_weekday()),
                                actor=Actor.citizen(notice=notice), email="taro@example.jp").reservation
     assert "http://alpha.localhost:8123/" in build_reservation_mail(booking, "created").body
+
+
+def test_the_sweeper_finds_a_confirmation_that_never_went_out_and_sends_it_once(
+        kita, django_capture_on_commit_callbacks):
+    import time_machine
+
+    from booking.services.notifications import confirmation_mails_sweep
+    from kernel.outbox.models import OutboxMessage
+
+    slot = make_slot(kita, open_weekday(), dt.time(13))
+    with django_capture_on_commit_callbacks(execute=False):  # the mail was written, then lost
+        lost = reservation_book(notice=NoticeFactory(), slot=slot, actor=CITIZEN, email="lost@example.jp").reservation
+    OutboxMessage.objects.filter(args__0=lost.pk).update(state="sent")  # handed to a broker that lost it
+    delivered = book(slot, capture=django_capture_on_commit_callbacks)
+    waiting = reservation_book(notice=NoticeFactory(), slot=slot, actor=CITIZEN, email="w@example.jp").reservation
+    mail.outbox.clear()
+
+    assert confirmation_mails_sweep(older_than=dt.timedelta(minutes=5)) == 0  # too recent to call it lost
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert confirmation_mails_sweep(older_than=dt.timedelta(minutes=5)) == 1  # the waiting one stays
+        with django_capture_on_commit_callbacks(execute=True):
+            assert confirmation_mails_sweep(older_than=dt.timedelta(minutes=5)) == 0
+    assert [m.to for m in mail.outbox] == [["lost@example.jp"]]
+    assert MailReceipt.objects.filter(reservation=lost, key="created").count() == 1
+    assert not MailReceipt.objects.filter(reservation=waiting).exists()
+    assert MailReceipt.objects.filter(reservation=delivered).count() == 1

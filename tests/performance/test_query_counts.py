@@ -70,7 +70,7 @@ def test_login_month_and_booking_have_fixed_query_counts(cached_hosts, client_a,
     # notice, places, slots -- none with the shared cache), booking 15 (five in the booking)
     for name, sqls, most in (("login POST", login_sqls, 14), ("month page", month_sqls, 4),
                              ("booking POST", book_sqls, 15)):
-        assert len(sqls) <= most, f"{name}: {len(sqls)} statements"
+        assert len(sqls) <= most, f"{name}: {len(sqls)} statements\n" + "\n".join(s[:140] for s in sqls)
         assert len(search_paths(sqls)) <= 1, name
 
 

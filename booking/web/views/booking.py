@@ -37,6 +37,7 @@ from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
 from booking.web.session import citizen_required, citizen_session, citizen_session_extend, take_kept_fields
 from booking.web.tokens import token_issue, token_spend
+from booking.web.waiting import leave_line
 
 if TYPE_CHECKING:
     from booking.models import Place
@@ -235,6 +236,7 @@ def _book(request, slot, form, language):
         messages.error(request, error.message)
         return redirect(day_url if not isinstance(error, ChangeClosedError) else reverse("citizen:booking"))
     messages.success(request, _("Your booking was changed.") if outcome.moved else _("Your booking is confirmed."))
+    leave_line(request)  # done: the next citizen in line may come in
     return redirect("citizen:booking")
 
 

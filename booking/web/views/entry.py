@@ -15,6 +15,7 @@ from booking.selectors.lookups import active_places
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import citizen_log_in, citizen_log_out, citizen_logged_in
+from booking.web.waiting import leave_line
 from kernel.network import client_address
 from tenants.models import Municipality
 
@@ -80,5 +81,6 @@ def _first_page(notice) -> str:
 @require_POST
 def log_out(request):
     citizen_log_out(request)
+    leave_line(request)
     messages.info(request, _("You have logged out."))
     return redirect("citizen:home")

@@ -1,0 +1,154 @@
+"""Admission to the citizen booking pages during a release rush (PLT-4): fair, in order, never
+throwing out a citizen already inside.
+
+State is in the city's schema, so every web process shares it. A newcomer takes a ticket (its
+id is the place in line); while fewer citizens are active than the room's capacity and nobody
+waits ahead, a ticket is admitted at once, otherwise it waits. Admission in order of ticket id is
+done by one process at a time: the room's row is locked (a short transaction), so a process that finds
+it taken waits its turn and counts again (no overshoot). A
+citizen counts as active until BOOKING_WAITING_ROOM_IDLE_SECONDS pass without a request; a place
+in line is kept while the waiting page keeps asking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
+
+TOUCH_EVERY = dt.timedelta(seconds=30)
+_CONFIG_SECONDS = 5.0
+_config_cache: dict[str, tuple[float, str, int]] = {}
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    id: int
+    key: str
+    seen: float = 0.0  # when the room last saw this ticket admitted (seconds since the epoch; signed cookie)
+
+
+@dataclass(frozen=True)
+class Admission:
+    admitted: bool
+    ticket: TicketRef | None = None  # a new or known ticket the citizen keeps (cookie)
+
+
+def room_settings(*, fresh: bool = False) -> tuple[str, int]:
+    """(mode, capacity) of this city's room, read at most every few seconds per process."""
+    schema = connection.schema_name
+    cached = _config_cache.get(schema)
+    if cached and not fresh and cached[0] > time.monotonic():
+        return cached[1], cached[2]
+    room = WaitingRoom.objects.filter(pk=1).first()
+    mode = room.mode if room else WaitingRoomMode.AUTO
+    capacity = (room.capacity if room and mode == WaitingRoomMode.ON and room.capacity
+                else settings.BOOKING_WAITING_ROOM_THRESHOLD)
+    _config_cache[schema] = (time.monotonic() + _CONFIG_SECONDS, mode, capacity)
+    return mode, capacity
+
+
+def waiting_room_configure(*, mode: str, capacity: int = 0) -> WaitingRoom:
+    """The city switches its room off, on (at its own capacity) or to automatic."""
+    if mode not in WaitingRoomMode.values:
+        raise ValueError(f"unknown mode {mode!r}")
+    room, _ = WaitingRoom.objects.update_or_create(pk=1, defaults={"mode": mode, "capacity": max(capacity, 0)})
+    _config_cache.pop(connection.schema_name, None)
+    return room
+
+
+def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, now: dt.datetime | None = None) -> Admission:
+    """May this request through? A citizen in the booking flow always may; others by their ticket."""
+    mode, capacity = room_settings()
+    if mode == WaitingRoomMode.OFF:
+        return Admission(True, ticket)
+    now = now or timezone.now()
+    if ticket is not None and 0 <= now.timestamp() - ticket.seen < TOUCH_EVERY.total_seconds():
+        return Admission(True, ticket)  # admitted and seen a moment ago: no need to ask the database
+    if in_flow and ticket is None:
+        return Admission(True, ticket)  # logged in before the room held anyone back: never thrown out
+    known = _ticket(ticket)
+    if known is not None and known.admitted_at is not None:
+        _touch(known, now)
+        return Admission(True, TicketRef(known.pk, known.key, seen=now.timestamp()))
+    if in_flow:
+        return Admission(True, ticket)
+    gave_up = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
+    newcomer = known is None or known.polled_at < gave_up
+    if newcomer:  # new, or left the line: a place at its end
+        known = WaitingTicket.objects.create(key=secrets.token_hex(16), created_at=now, polled_at=now)
+        ticket = TicketRef(known.pk, known.key)
+    elif now - known.polled_at > dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_REFRESH_SECONDS) / 2:
+        WaitingTicket.objects.filter(pk=known.pk).update(polled_at=now)
+    # a newcomer waits its turn to count (let in at once while there is room); the crowd asking from
+    # the waiting page does not queue up on the room's lock: whoever holds it admits for them all
+    waiting_room_advance(capacity=capacity, now=now, wait=newcomer)
+    admitted = WaitingTicket.objects.filter(pk=known.pk, admitted_at__isnull=False).exists()
+    return Admission(admitted, ticket)
+
+
+def _ticket(ticket: TicketRef | None) -> WaitingTicket | None:
+    if ticket is None:
+        return None
+    return WaitingTicket.objects.filter(pk=ticket.id, key=ticket.key).first()
+
+
+def _touch(ticket: WaitingTicket, now: dt.datetime) -> None:
+    if ticket.last_seen_at is None or now - ticket.last_seen_at >= TOUCH_EVERY:
+        WaitingTicket.objects.filter(pk=ticket.pk).update(last_seen_at=now)
+
+
+def waiting_room_advance(*, capacity: int, now: dt.datetime, wait: bool = True) -> int:
+    """Admit the next citizens in line while there is room; one process at a time (the others wait
+    a few milliseconds on the room's row and count again, or with `wait` False leave it to the one
+    admitting now), so the room never lets in more than it holds. Returns how many were let in."""
+    idle = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_IDLE_SECONDS)
+    abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
+    with transaction.atomic():
+        if _lock_room(wait=wait) is None:
+            if not wait:
+                return 0  # another process is admitting right now
+            _ensure_room()  # a city made without the migration's row
+            _lock_room(wait=True)
+        active = WaitingTicket.objects.filter(admitted_at__isnull=False, last_seen_at__gte=idle).count()
+        free = capacity - active
+        if free <= 0:
+            return 0
+        next_in_line = list(WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned)
+                            .order_by("id").values_list("id", flat=True)[:free])
+        return WaitingTicket.objects.filter(pk__in=next_in_line).update(admitted_at=now, last_seen_at=now)
+
+
+def _lock_room(*, wait: bool):
+    return (WaitingRoom.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+            .values_list("pk", flat=True).first())
+
+
+def _ensure_room() -> None:
+    """The room's row exists from the migration on; a city made otherwise gets it here, race-free."""
+    if WaitingRoom.objects.filter(pk=1).exists():
+        return
+    try:
+        with transaction.atomic():
+            WaitingRoom.objects.create(pk=1)
+    except IntegrityError:
+        pass  # made a moment ago by another process
+
+
+def waiting_room_leave(*, ticket: TicketRef | None) -> None:
+    """The citizen is done (booked, logged out): their place counts as free at once. They are not
+    thrown out: coming back, they are still admitted and count as active again."""
+    if ticket is not None:
+        WaitingTicket.objects.filter(pk=ticket.id, key=ticket.key, admitted_at__isnull=False).update(
+            last_seen_at=timezone.now() - dt.timedelta(days=1))
+
+
+def waiting_room_forget(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    deleted, _ = WaitingTicket.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

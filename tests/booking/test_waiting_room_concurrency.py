@@ -1,0 +1,51 @@
+"""Many web processes admit at once: the room never lets in more than its capacity, and in order."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from booking.models import WaitingTicket
+from booking.services.waiting_room import waiting_room_advance
+from tenants.models import Municipality
+
+pytestmark = pytest.mark.slow
+
+
+def test_concurrent_admissions_never_exceed_the_capacity(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        city = Municipality.objects.get(schema_name="beta")
+        with tenant_context(city):
+            now = timezone.now()
+            WaitingTicket.objects.bulk_create([WaitingTicket(key=f"race{n:04d}", created_at=now, polled_at=now)
+                                               for n in range(40)])
+            ids = sorted(WaitingTicket.objects.filter(key__startswith="race").values_list("id", flat=True))
+        barrier = threading.Barrier(8)
+        admitted = []
+
+        def web_process():
+            try:
+                connection.set_tenant(city)
+                barrier.wait()
+                for _ in range(3):
+                    admitted.append(waiting_room_advance(capacity=10, now=now))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=web_process) for _ in range(8)]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            with tenant_context(city):
+                let_in = sorted(WaitingTicket.objects.filter(key__startswith="race", admitted_at__isnull=False)
+                                .values_list("id", flat=True))
+            assert sum(admitted) == 10 and let_in == ids[:10]
+        finally:
+            with tenant_context(city):
+                WaitingTicket.objects.filter(key__startswith="race").delete()
+            connection.set_schema_to_public()

@@ -1,0 +1,143 @@
+"""The waiting room of the release rush (PLT-4): in order, with a place and a wait, never throwing anyone out."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+
+from booking.models import WaitingTicket
+from booking.services.waiting_room import _config_cache, waiting_room_configure
+from tests.booking.factories import NoticeFactory
+from tests.conftest import site_client
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def room(in_city_a):
+    def configure(mode="on", capacity=2):
+        return waiting_room_configure(mode=mode, capacity=capacity)
+    yield configure
+    _config_cache.clear()  # the rows roll back with the test; each process's few seconds of cache must too
+
+
+def visitor():
+    return site_client("alpha.localhost")
+
+
+def arrive(client, path="/"):
+    return client.get(path, follow=False)
+
+
+def wait_page(client, response):
+    assert response.status_code == 303 and "/waiting-room/" in response["Location"]
+    return client.get(response["Location"])
+
+
+def test_the_room_lets_in_its_capacity_and_gives_the_next_a_place_a_wait_and_a_page_that_refreshes(room):
+    room(capacity=2)
+    with time_machine.travel(T0, tick=False):
+        first, second, third = visitor(), visitor(), visitor()
+        assert arrive(first).status_code == 200 and arrive(second).status_code == 200
+        held = arrive(third, "/booking/places/")
+        page = wait_page(third, held)
+    text = page.content.decode()
+    assert page.status_code == 200 and page["Refresh"] == "10" and 'http-equiv="refresh"' in text
+    assert "1" in re.search(r'role="status">([^<]*)<', text).group(1)  # first in line
+    assert "<script" not in text
+    assert arrive(first).status_code == 200  # those inside stay inside
+
+
+def test_in_order_of_arrival_when_a_place_frees_up(room, settings):
+    settings.BOOKING_WAITING_ROOM_IDLE_SECONDS = 60
+    room(capacity=1)
+    with time_machine.travel(T0, tick=False):
+        inside, early, late = visitor(), visitor(), visitor()
+        arrive(inside)
+        early_wait = arrive(early)
+        late_wait = arrive(late)
+    # both waiting pages keep asking (the later arrival even asks first); the one inside goes idle
+    with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):
+        assert wait_page(late, late_wait).status_code == 200
+        assert wait_page(early, early_wait).status_code == 200
+    with time_machine.travel(T0 + dt.timedelta(seconds=61), tick=False):
+        late_again = late.get(late_wait["Location"])
+        early_again = early.get(early_wait["Location"])
+    assert late_again.status_code == 200  # still waiting: the place went to the earlier ticket
+    assert early_again.status_code == 303 and early_again["Location"] == "/"
+    admitted = list(WaitingTicket.objects.filter(admitted_at__isnull=False).order_by("admitted_at", "id")
+                    .values_list("id", flat=True))
+    assert admitted == sorted(admitted) and len(admitted) == 2
+
+
+def test_leaving_the_line_and_coming_back_later_means_the_end_of_the_line(room, settings):
+    room(capacity=1)
+    with time_machine.travel(T0, tick=False):
+        arrive(visitor())
+        gone = visitor()
+        first_place = arrive(gone)
+        arrive(visitor())  # someone after them
+    later = T0 + dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        gone.get(first_place["Location"])
+    newest = WaitingTicket.objects.order_by("-id").first()
+    assert gone.cookies["madoguchi_waiting"].value.split(":")[0] == str(newest.pk)
+
+
+def test_a_citizen_already_booking_is_never_thrown_out(room):
+    room(mode="off")
+    NoticeFactory(number="AB1234567", birth_day=7)
+    citizen = visitor()
+    assert citizen.post("/login/", {"notice_number": "AB1-234567", "birth_day": "7"}).status_code == 302
+    room(mode="on", capacity=1)
+    assert arrive(visitor()).status_code == 200  # takes the one place
+    assert arrive(visitor()).status_code == 303  # a newcomer waits
+    assert citizen.get("/booking/").status_code == 200  # the citizen in the flow goes on
+
+
+def test_switched_off_no_ticket_is_taken(room):
+    room(mode="off")
+    assert arrive(visitor()).status_code == 200 and not WaitingTicket.objects.exists()
+
+
+def test_automatic_mode_holds_back_only_above_the_platforms_threshold(room, settings):
+    settings.BOOKING_WAITING_ROOM_THRESHOLD = 2
+    room(mode="auto")
+    responses = [arrive(visitor()).status_code for _ in range(3)]
+    assert responses == [200, 200, 303]
+
+
+def test_a_forged_place_in_line_counts_for_nothing(room):
+    room(capacity=1)
+    arrive(visitor())
+    forger = visitor()
+    forger.cookies["madoguchi_waiting"] = "1:deadbeef"
+    assert arrive(forger).status_code == 303  # an unsigned cookie is a newcomer, who waits
+
+
+def test_a_waiting_citizen_that_posts_is_sent_to_wait_not_served(room):
+    room(capacity=1)
+    arrive(visitor())
+    assert visitor().post("/login/", {"notice_number": "X", "birth_day": "1"}).status_code == 303
+
+
+def test_a_citizen_who_booked_frees_the_place_for_the_next_in_line(room, settings):
+    from booking.models import Place
+    from tests.booking.factories import make_slot, open_weekday
+
+    room(capacity=1)
+    slot = make_slot(Place.objects.get(code="kita"), open_weekday(), dt.time(11), capacity=5)
+    NoticeFactory(number="AB1234567", birth_day=7)
+    citizen, next_one = visitor(), visitor()
+    assert arrive(citizen).status_code == 200
+    held = arrive(next_one)
+    assert held.status_code == 303
+    citizen.post("/login/", {"notice_number": "AB1-234567", "birth_day": "7"})
+    form = citizen.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    assert citizen.post(f"/booking/slots/{slot.pk}/", {"token": token, "email": ""})["Location"] == "/booking/"
+    assert next_one.get(held["Location"]).status_code == 303  # admitted: on to the page asked for
+    assert citizen.get("/booking/").status_code == 200  # and the one who booked is not thrown out
