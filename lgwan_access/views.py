@@ -4,11 +4,11 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from booking.selectors.lookups import places_with_wards, wards
-from tenants.access import staff_required
+from lgwan_access.guards import staff_console
 from tenants.languages import language_name
 
 
-@staff_required
+@staff_console
 def home(request):
     municipality = request.tenant
     return render(request, "lgwan_access/home.html", {

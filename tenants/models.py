@@ -85,6 +85,10 @@ class Municipality(TenantMixin):
         _("days after handover before names, birth dates and e-mail addresses are erased"), default=90,
         help_text=_("Data minimisation (SEC-10): what statistics and billing need is kept."),
     )
+    lgwan_networks = ArrayField(
+        models.CharField(max_length=49), default=list, blank=True, verbose_name=_("LGWAN address ranges"),
+        help_text=_("CIDR ranges (e.g. 10.20.0.0/16) from which the staff console and staff API answer (SEC-8)."),
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

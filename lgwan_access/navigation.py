@@ -1,0 +1,27 @@
+"""The staff console's menu: one entry per section, in the order a clerk's day goes.
+
+Each entry is (URL name, label, staff_admin only). A section adds its own line here.
+"""
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+SECTIONS = [
+    ("lgwan_access:home", _("Today"), False),
+]
+
+
+def console_sections(request) -> list[dict]:
+    is_admin = getattr(getattr(request, "membership", None), "role", None) == "staff_admin"
+    current = request.resolver_match.view_name if getattr(request, "resolver_match", None) else ""
+    entries = []
+    for name, label, admin_only in SECTIONS:
+        if admin_only and not is_admin:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        entries.append({"url": url, "label": label, "current": current == name})
+    return entries
