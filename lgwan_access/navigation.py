@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:calendars", _("Calendars"), False),
+    ("lgwan_access:notices", _("Notices"), False),
+    ("lgwan_access:settings", _("Settings"), True),
+    ("lgwan_access:audit", _("Audit"), True),
 ]
 
 
