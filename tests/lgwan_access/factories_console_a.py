@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from booking.clock import city_today
+from booking.clock import at, city_today
 from booking.models import Slot
 from booking.services.reservations import reservation_book
 from tenants.models import Role
@@ -20,7 +20,8 @@ def booked_notice(place, day: dt.date | None = None, start: dt.time = dt.time(10
     """A notice with an active booking at `place` on `day` (a slot is made if the calendar has none)."""
     day = day or city_today()
     notice = NoticeFactory(**({"number": number} if number else {}))
-    slot = make_slot(place, day, start, capacity=capacity)
+    slot = Slot.objects.filter(place=place, starts_at=at(day, start)).first() or make_slot(
+        place, day, start, capacity=capacity)
     reservation_book(notice=notice, slot=Slot.objects.get(pk=slot.pk), actor=actor)
     notice.refresh_from_db()
     return notice
