@@ -12,6 +12,9 @@ SECTIONS = [
     ("lgwan_access:calendars", _("Calendars"), False),
     ("lgwan_access:notices", _("Notices"), False),
     ("lgwan_access:settings", _("Settings"), True),
+    # the call centre's pages for the city (telephony_adapter.staff_urls)
+    ("telephony_staff:complaints", _("Complaints"), False),
+    ("telephony_staff:referrals", _("Referral directory"), False),
     ("lgwan_access:audit", _("Audit"), True),
 ]
 
