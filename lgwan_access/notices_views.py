@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from booking.services.notice_desk import clerk_transitions, notice_clerk_transit
 from kernel.network import client_address
 from lgwan_access.actors import staff_actor
 from lgwan_access.forms.common import add_service_errors
-from lgwan_access.forms.notices import NoticeSearchForm, NoticeTransitionForm
+from lgwan_access.forms.notices import NoticeSearchForm, NoticeTransitionForm, search_summary
 from lgwan_access.guards import staff_console
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
@@ -47,6 +48,7 @@ def notice_list(request):
     query.pop("print", None)
     return render(request, "lgwan_access/notices/print.html" if printing else "lgwan_access/notices/list.html", {
         "form": form, "page": page, "query": query.urlencode(), "print_limit": PRINT_LIMIT,
+        "printed_at": timezone.now(), "summary": search_summary(form) if form.is_bound and form.is_valid() else [],
     })
 
 

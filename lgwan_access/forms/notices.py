@@ -59,3 +59,16 @@ class NoticeTransitionForm(forms.Form):
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(t, NoticeStatus(t).label) for t in targets]
+
+
+def search_summary(form: NoticeSearchForm) -> list[tuple[str, str]]:
+    """What a printed list was searched for, as (label, value) the clerk reads."""
+    summary = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        if hasattr(field, "choices"):
+            value = dict((str(key), label) for key, label in field.choices).get(str(value), value)
+        summary.append((str(field.label), str(value)))
+    return summary

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,6 +80,9 @@ def test_results_are_paginated_and_print_is_recorded(clerk, client_a, in_city_a)
     assert "PAG000054" in second and "PAG000000" not in second
     printed = client_a.get("/staff/notices/", {"number": "PAG", "print": 1})
     assert len(printed.context["page"].object_list) == 55
+    text = printed.content.decode()
+    assert "交付通知書番号: PAG" in text and "印刷日時 2026-12-01 08:00" in text  # what and when, in city time
+    assert not re.search(r'href="/staff/notices/\d', text)  # rows are not links on paper
     assert StaffAccessEntry.objects.filter(action="print", user=clerk).count() == 1
 
 
