@@ -54,8 +54,8 @@ def _refusal(request, calendar, form, conflicts, status):
     }, status=status)
 
 
-@require_POST
 @staff_console
+@require_POST
 def calendar_change(request, place_id: int):
     """Step 1 (`step=preview`): what the change would do. Step 2 (`step=confirm`): do it."""
     calendar = _calendar_or_404(place_id)

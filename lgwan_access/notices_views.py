@@ -70,8 +70,8 @@ def notice_page(request, notice_id: int):
     })
 
 
-@require_POST
 @staff_console
+@require_POST
 def notice_unlock_view(request, notice_id: int):
     detail = _detail_or_404(notice_id)
     if notice_unlock(notice_id=detail.notice.pk, actor=staff_actor(request), client=client_address(request)):
@@ -81,8 +81,8 @@ def notice_unlock_view(request, notice_id: int):
     return redirect("lgwan_access:notice", notice_id=detail.notice.pk)
 
 
-@require_POST
 @staff_console
+@require_POST
 def notice_transition_view(request, notice_id: int):
     detail = _detail_or_404(notice_id)
     targets = clerk_transitions(detail.notice.status)

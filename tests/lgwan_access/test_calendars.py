@@ -119,3 +119,18 @@ def test_bad_changes_are_refused_by_their_field_and_change_nothing(clerk, client
     assert Slot.objects.filter(place=place).count() == slots
     assert list(OpeningRule.objects.filter(place=place).values_list("pk", "closes_at")) == rules
     assert not CalendarException.objects.filter(place=place).exists()
+
+
+def test_another_citys_staff_can_neither_see_nor_change_this_calendar(client_a, client_b, city_a, city_b, place):
+    rules = list(OpeningRule.objects.filter(place=place).values_list("pk", "closes_at"))
+    clerk_b = staff_user(city_b)
+    client_b.force_login(clerk_b)
+    assert "テスト窓口" not in client_b.get(f"/staff/calendars/{place.pk}/").content.decode()
+    assert "テスト窓口" not in client_b.get("/staff/calendars/").content.decode()
+    client_a.force_login(clerk_b)
+    data = {"action": "exception_set", "date": WEDNESDAY.isoformat(), "kind": "closed", "step": "confirm"}
+    assert client_a.post(f"/staff/calendars/{place.pk}/change/", data).status_code == 403
+    assert client_a.get(f"/staff/calendars/{place.pk}/").status_code == 403
+    assert list(OpeningRule.objects.filter(place=place).values_list("pk", "closes_at")) == rules
+    assert not CalendarException.objects.filter(place=place).exists()
+    assert times(place, WEDNESDAY)

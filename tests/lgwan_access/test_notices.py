@@ -154,5 +154,9 @@ def test_another_city_cannot_see_this_citys_notices(client_a, client_b, city_a, 
     assert client_a.get(f"/staff/notices/{notice.pk}/").status_code == 403
     assert client_a.post(f"/staff/notices/{notice.pk}/status/", {"to": "returned", "reason": "x"}).status_code == 403
     with tenant_context(city_a):
+        NoticeLoginGuard.objects.create(number="SEC000001", failures=3, locked_at=timezone.now())
+    assert client_a.post(f"/staff/notices/{notice.pk}/unlock/").status_code == 403
+    with tenant_context(city_a):
+        assert NoticeLoginGuard.objects.get(number="SEC000001").locked_at is not None
         assert Notice.objects.get(pk=notice.pk).status == "mailed"
         assert not StaffAccessEntry.objects.filter(target="SEC000001").exists()
