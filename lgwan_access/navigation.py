@@ -9,9 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:calendars", _("Calendars"), False),
+    ("lgwan_access:notices", _("Notices"), False),
+    ("lgwan_access:settings", _("Settings"), True),
     # the call centre's pages for the city (telephony_adapter.staff_urls)
     ("telephony_staff:complaints", _("Complaints"), False),
     ("telephony_staff:referrals", _("Referral directory"), False),
+    ("lgwan_access:audit", _("Audit"), True),
 ]
 
 
