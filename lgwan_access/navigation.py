@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:cards_check_in", _("Check-in"), False),
+    ("lgwan_access:pull_list", _("Pull list"), False),
+    ("lgwan_access:handover", _("Handover"), False),
+    ("lgwan_access:cards_progress", _("Cards/progress"), False),
+    ("lgwan_access:cards_imports", _("Card import"), False),
 ]
 
 
