@@ -140,7 +140,8 @@ def test_check_in_by_scanning_a_box_then_cards_assigns_positions_in_order(clerk,
     clerk.post("/staff/cards/check-in/", {"box": "K-007", "card": cards[2].serial.lower()})
     stored = {card.serial: (card.box.code, card.position, card.status) for card in Card.objects.filter(
         pk__in=[card.pk for card in cards])}
-    assert stored == {cards[0].serial: ("K-007", 1, CardStatus.STORED), cards[1].serial: ("K-007", 2, CardStatus.STORED),
+    assert stored == {cards[0].serial: ("K-007", 1, CardStatus.STORED),
+                      cards[1].serial: ("K-007", 2, CardStatus.STORED),
                       cards[2].serial: ("K-007", 3, CardStatus.STORED)}
     box_page = clerk.get("/staff/cards/boxes/K-007/").content.decode().split('data-testid="box-contents"')[1]
     assert box_page.index(cards[0].serial) < box_page.index(cards[1].serial) < box_page.index(cards[2].serial)
