@@ -22,7 +22,7 @@ from booking.cardfiles import BOX_CODE, FIELDS, normalise_box_code
 from booking.clock import city_today, local
 from booking.documents import card_progress_csv, pull_list_pdf
 from booking.errors import BookingError
-from booking.selectors.card_import import card_import_progress, card_imports
+from booking.selectors.card_import import card_import_mapping, card_import_progress, card_imports
 from booking.selectors.cards import (
     STAGES,
     box_contents,
@@ -37,7 +37,7 @@ from booking.selectors.cards import (
 from booking.selectors.lookups import active_places, wards
 from booking.selectors.pull_list import handover_view, pull_list
 from booking.services.audit import Actor
-from booking.services.card_import import card_import_abandon, card_import_start
+from booking.services.card_import import card_import_abandon, card_import_mapping_save, card_import_start
 from booking.services.cards import card_close, card_move, storage_check_in
 from booking.services.counter import (
     card_hand_over,
@@ -58,7 +58,7 @@ from lgwan_access.forms.cards import (
     PullScanForm,
     ScanForm,
 )
-from lgwan_access.guards import staff_console
+from lgwan_access.guards import staff_admin_console, staff_console
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
 
@@ -441,3 +441,29 @@ def import_detail(request, pk):
         raise Http404
     return render(request, "lgwan_access/cards/import_detail.html", {"progress": progress_,
                                                                       "record": progress_.card_import})
+
+
+@staff_admin_console
+def import_mapping(request):
+    """The city's own layout of the card file (staff_admin): header row or not, which column is which field."""
+    mapping = card_import_mapping()
+    values = {field.key: mapping.columns.get(field.key, "") for field in FIELDS}
+    has_header, encoding, errors = mapping.has_header, mapping.encoding, {}
+    if request.method == "POST":
+        has_header = request.POST.get("has_header") == "on"
+        encoding = request.POST.get("encoding", "")
+        values = {field.key: request.POST.get(f"column_{field.key}", "").strip()[:100] for field in FIELDS}
+        try:
+            card_import_mapping_save(has_header=has_header, columns=values, encoding=encoding, actor=_actor(request))
+        except BookingError as error:
+            messages.error(request, str(error.message))
+            errors = {key: [str(message) for message in found] for key, found in error.errors.items()}
+        else:
+            messages.success(request, _("The column mapping was saved."))
+            return redirect("lgwan_access:cards_import_mapping")
+    return render(request, "lgwan_access/cards/import_mapping.html", {
+        "rows": [{"field": field, "value": values.get(field.key, ""), "errors": errors.get(field.key, [])}
+                 for field in FIELDS],
+        "has_header": has_header, "encoding": encoding, "encoding_errors": errors.get("encoding", []),
+        "encodings": ImportForm.MAPPING_ENCODINGS,
+    }, status=400 if errors else 200)

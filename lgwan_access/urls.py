@@ -23,4 +23,5 @@ urlpatterns += [
     path("cards/progress/", cards_views.progress, name="cards_progress"),
     path("cards/imports/", cards_views.imports, name="cards_imports"),
     path("cards/imports/<int:pk>/", cards_views.import_detail, name="cards_import"),
+    path("cards/imports/mapping/", cards_views.import_mapping, name="cards_import_mapping"),
 ]

@@ -66,6 +66,8 @@ class CloseCardForm(forms.Form):
 
 class ImportForm(forms.Form):
     ENCODINGS = (("", _("Detect (UTF-8 or Shift_JIS)")), ("utf-8", _("UTF-8")), ("cp932", _("Shift_JIS (CP932)")))
+    MAPPING_ENCODINGS = (("auto", _("Detect (UTF-8 or Shift_JIS)")), ("utf-8", _("UTF-8")),
+                         ("cp932", _("Shift_JIS (CP932)")))
 
     file = forms.FileField(label=_("Card data file (CSV)"))
     encoding = forms.ChoiceField(label=_("Encoding"), choices=ENCODINGS, required=False)

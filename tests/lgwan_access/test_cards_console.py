@@ -90,6 +90,12 @@ def test_a_scan_opens_the_box_the_card_or_the_notice_in_any_printed_spelling(cle
     assert clerk.get("/staff/scan/", {"code": "BOX-NEW-9"})["Location"] == "/staff/cards/check-in/?box=NEW-9"
 
 
+def test_a_scanned_booking_code_opens_the_handover_of_its_notice(clerk, day_at_kita):
+    _place, _day, bookings = day_at_kita
+    response = clerk.get("/staff/scan/", {"code": bookings[0].code.lower()})
+    assert response["Location"] == f"/staff/handover/?code={bookings[0].notice.number}"
+
+
 def test_an_unknown_code_says_so_in_japanese(clerk):
     response = clerk.get("/staff/scan/", {"code": "ZZZ-404"})
     assert response.status_code == 404

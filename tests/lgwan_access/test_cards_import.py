@@ -68,3 +68,40 @@ def test_an_empty_file_or_no_file_is_refused_on_the_page(clerk):
     response = clerk.post("/staff/cards/imports/", {"encoding": ""})
     assert response.status_code == 400
     assert not CardImport.objects.exists()
+
+
+def test_the_staff_admin_maps_the_city_columns_and_the_next_import_reads_them(client_a, city_a, in_city_a):
+    from booking.models import CardImportMapping
+    from tenants.models import Role
+    from tests.tenants.factories import MembershipFactory
+
+    admin = MembershipFactory(municipality=city_a, role=Role.STAFF_ADMIN).user
+    staff = MembershipFactory(municipality=city_a, role=Role.STAFF).user
+    client_a.force_login(staff)
+    assert client_a.get("/staff/cards/imports/mapping/").status_code == 403
+    client_a.force_login(admin)
+    form = {"has_header": "on", "encoding": "auto", **{f"column_{key}": key for key in card_line.FIELDS}}
+    refused = client_a.post("/staff/cards/imports/mapping/", {**form, "column_card_serial": ""})
+    assert refused.status_code == 400 and "必須" in text(refused)
+    assert not CardImportMapping.objects.exists()
+    form["column_name_kanji"] = "氏名（漢字）"
+    client_a.post("/staff/cards/imports/mapping/", form)
+    assert CardImportMapping.objects.get().columns["name_kanji"] == "氏名（漢字）"
+    content = card_csv([card_line(31)]).replace(b"name_kanji", "氏名（漢字）".encode())
+    upload(client_a, content)
+    assert Card.objects.get(serial="SN0000000031").name_kanji == "山田　太郎"
+
+
+def test_a_large_import_shows_progress_and_can_be_abandoned(clerk, monkeypatch):
+    from booking.services import card_import
+
+    monkeypatch.setattr(card_import, "TASK_ABOVE_BYTES", 10)  # this small file runs as a task
+    monkeypatch.setattr(card_import, "enqueue_on_commit", lambda *args: None)  # the worker has not started
+    response = upload(clerk, card_csv([card_line(41), card_line(42)]))
+    assert "<progress" in response.content.decode() and 'http-equiv="refresh"' in response.content.decode()
+    record = CardImport.objects.get()
+    abandoned = clerk.post(f"/staff/cards/imports/{record.pk}/", follow=True)
+    assert "中止しました" in text(abandoned)
+    record.refresh_from_db()
+    assert record.status == CardImport.Status.ABANDONED and record.content is None
+    assert not Card.objects.filter(serial="SN0000000041").exists()
