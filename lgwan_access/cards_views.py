@@ -157,19 +157,20 @@ def check_in(request):
         label = barcodes.read_label(scanned)
         if label and label[0] == "box":  # another box label: go on with that box
             return redirect(_with_query("lgwan_access:cards_check_in", box=_box_code(scanned)))
+        shelf = request.POST.get("shelf", "").strip()[:32] or None
         try:
-            result = storage_check_in(box=box, serials=[scanned], actor=_actor(request))
+            result = storage_check_in(box=box, serials=[scanned], actor=_actor(request), shelf=shelf)
         except BookingError as error:
             messages.error(request, _("Not stored: %(code)s") % {"code": scanned})
             _refused(request, error)
-            return redirect(_with_query("lgwan_access:cards_check_in", box=box))
+            return redirect(_with_query("lgwan_access:cards_check_in", box=box, shelf=shelf))
         if result.stored:
             card = result.stored[0]
             messages.success(request, _("%(serial)s stored in box %(box)s at position %(position)s.")
                              % {"serial": card.serial, "box": result.box.code, "position": card.position})
         else:
             messages.info(request, _("%(code)s is already in box %(box)s.") % {"code": scanned, "box": result.box.code})
-        return redirect(_with_query("lgwan_access:cards_check_in", box=box))
+        return redirect(_with_query("lgwan_access:cards_check_in", box=box, shelf=shelf))
     scanned_box = request.GET.get("box", "").strip()
     box = _box_code(scanned_box) if scanned_box else ""
     if scanned_box and not box:
@@ -177,6 +178,7 @@ def check_in(request):
     contents = box_contents(box) if box else None
     return render(request, "lgwan_access/cards/check_in.html", {
         "box": box, "contents": contents, "form": CheckInForm(initial={"box": box}),
+        "shelf": request.GET.get("shelf", "").strip()[:32],
         "label_code": barcodes.box_label_code(box) if box else "",
     })
 

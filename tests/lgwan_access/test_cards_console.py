@@ -137,7 +137,8 @@ def test_check_in_by_scanning_a_box_then_cards_assigns_positions_in_order(clerk,
     cards = [make_card(NoticeFactory()) for _ in range(3)]
     page = clerk.get("/staff/cards/check-in/", {"box": "BOX-K-007"})
     assert page.status_code == 200 and "K-007" in text(page)
-    first = clerk.post("/staff/cards/check-in/", {"box": "K-007", "card": f"CARD-{cards[0].serial}"}, follow=True)
+    first = clerk.post("/staff/cards/check-in/", {"box": "K-007", "shelf": "棚3", "card": f"CARD-{cards[0].serial}"},
+                       follow=True)
     assert f"{cards[0].serial} を箱 K-007 の 1 番に入れました。" in messages_of(first)
     unknown = clerk.post("/staff/cards/check-in/", {"box": "K-007", "card": "SN-NOPE-1"}, follow=True)
     assert any("SNNOPE1" in message for message in messages_of(unknown))  # flagged, nothing stored
@@ -149,7 +150,9 @@ def test_check_in_by_scanning_a_box_then_cards_assigns_positions_in_order(clerk,
     assert stored == {cards[0].serial: ("K-007", 1, CardStatus.STORED),
                       cards[1].serial: ("K-007", 2, CardStatus.STORED),
                       cards[2].serial: ("K-007", 3, CardStatus.STORED)}
-    box_page = clerk.get("/staff/cards/boxes/K-007/").content.decode().split('data-testid="box-contents"')[1]
+    box_page = clerk.get("/staff/cards/boxes/K-007/").content.decode()
+    assert "棚3" in box_page
+    box_page = box_page.split('data-testid="box-contents"')[1]
     assert box_page.index(cards[0].serial) < box_page.index(cards[1].serial) < box_page.index(cards[2].serial)
 
 
