@@ -63,6 +63,8 @@ from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
 
 PLACE_SESSION_KEY = "cards_counter_place"
+CHECK_IN_LOG_KEY = "cards_check_in_scans"
+CHECK_IN_LOG_LENGTH = 50
 
 
 def _actor(request) -> Actor:
@@ -163,13 +165,17 @@ def check_in(request):
         except BookingError as error:
             messages.error(request, _("Not stored: %(code)s") % {"code": scanned})
             _refused(request, error)
+            _log_scan(request, box, scanned, ok=False, result=" ".join(error.messages()))
             return redirect(_with_query("lgwan_access:cards_check_in", box=box, shelf=shelf))
         if result.stored:
             card = result.stored[0]
-            messages.success(request, _("%(serial)s stored in box %(box)s at position %(position)s.")
-                             % {"serial": card.serial, "box": result.box.code, "position": card.position})
+            said = _("%(serial)s stored in box %(box)s at position %(position)s.") % {
+                "serial": card.serial, "box": result.box.code, "position": card.position}
+            messages.success(request, said)
         else:
-            messages.info(request, _("%(code)s is already in box %(box)s.") % {"code": scanned, "box": result.box.code})
+            said = _("%(code)s is already in box %(box)s.") % {"code": scanned, "box": result.box.code}
+            messages.info(request, said)
+        _log_scan(request, box, scanned, ok=True, result=said)
         return redirect(_with_query("lgwan_access:cards_check_in", box=box, shelf=shelf))
     scanned_box = request.GET.get("box", "").strip()
     box = _box_code(scanned_box) if scanned_box else ""
@@ -179,8 +185,21 @@ def check_in(request):
     return render(request, "lgwan_access/cards/check_in.html", {
         "box": box, "contents": contents, "form": CheckInForm(initial={"box": box}),
         "shelf": request.GET.get("shelf", "").strip()[:32],
+        "scans": list(reversed(request.session.get(CHECK_IN_LOG_KEY, {}).get(box, []))) if box else [],
         "label_code": barcodes.box_label_code(box) if box else "",
     })
+
+
+def _log_scan(request, box: str, scanned: str, *, ok: bool, result: str) -> None:
+    """This session's scans into a box, newest last (the clerk sees which scans failed, in order)."""
+    log = request.session.get(CHECK_IN_LOG_KEY, {})
+    entries = log.get(box, [])
+    entries.append({"n": (entries[-1]["n"] + 1) if entries else 1, "code": scanned[:64], "ok": ok,
+                    "result": result[:300]})
+    log[box] = entries[-CHECK_IN_LOG_LENGTH:]
+    if len(log) > 5:  # only the last few boxes of this session
+        log = dict(list(log.items())[-5:])
+    request.session[CHECK_IN_LOG_KEY] = log
 
 
 @require_GET

@@ -150,6 +150,12 @@ def test_check_in_by_scanning_a_box_then_cards_assigns_positions_in_order(clerk,
     assert stored == {cards[0].serial: ("K-007", 1, CardStatus.STORED),
                       cards[1].serial: ("K-007", 2, CardStatus.STORED),
                       cards[2].serial: ("K-007", 3, CardStatus.STORED)}
+    page = clerk.get("/staff/cards/check-in/", {"box": "K-007"}).content.decode()
+    scans = page.split('data-testid="check-in-scans"')[1]
+    rows = re.findall(r"<tr( class=\"flagged\")?><td>(\d+)</td><td><code>([^<]+)</code>", scans)
+    assert [(bool(flagged), n, code) for flagged, n, code in rows] == [
+        (False, "4", cards[2].serial.lower()), (False, "3", cards[1].serial), (True, "2", "SN-NOPE-1"),
+        (False, "1", f"CARD-{cards[0].serial}")]
     box_page = clerk.get("/staff/cards/boxes/K-007/").content.decode()
     assert "棚3" in box_page
     box_page = box_page.split('data-testid="box-contents"')[1]
