@@ -37,7 +37,12 @@ from booking.selectors.cards import (
 from booking.selectors.lookups import active_places, wards
 from booking.selectors.pull_list import handover_view, pull_list
 from booking.services.audit import Actor
-from booking.services.card_import import card_import_abandon, card_import_mapping_save, card_import_start
+from booking.services.card_import import (
+    TASK_ABOVE_BYTES,
+    card_import_abandon,
+    card_import_mapping_save,
+    card_import_start,
+)
 from booking.services.cards import card_close, card_move, storage_check_in
 from booking.services.counter import (
     card_hand_over,
@@ -437,9 +442,12 @@ def imports(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                record = card_import_start(content=upload.read(), file_name=upload.name or "",
+                content = upload.read()
+                record = card_import_start(content=content, file_name=upload.name or "",
                                            encoding=form.cleaned_data["encoding"] or None,
-                                           dry_run=form.cleaned_data["dry_run"], actor=_actor(request))
+                                           dry_run=form.cleaned_data["dry_run"], actor=_actor(request),
+                                           # a large file is checked by the worker too, with the progress page
+                                           in_background=True if len(content) > TASK_ABOVE_BYTES else None)
             except BookingError as error:
                 _refused(request, error)
             else:

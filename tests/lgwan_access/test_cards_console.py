@@ -124,6 +124,14 @@ def test_staff_of_city_b_cannot_open_city_a_card_pages(client_a, staff_b, in_cit
     response = client_a.post("/staff/cards/check-in/", {"box": "K-9", "card": card.serial})
     assert response.status_code == 403
     assert Card.objects.get(pk=card.pk).box.code == "K-1"
+    handover = client_a.post("/staff/handover/", {"notice": card.notice.number, "place": "kita",
+                                                  "checks": list(IDENTITY_CHECK_KEYS)})
+    assert handover.status_code == 403
+    assert not Reservation.objects.filter(notice=card.notice).exists()
+    assert Card.objects.get(pk=card.pk).status == CardStatus.STORED
+    assert client_a.post("/staff/cards/deadlines/", {"serial": card.serial, "outcome": "destroyed",
+                                                     "reason": "x"}).status_code == 403
+    assert Card.objects.get(pk=card.pk).status == CardStatus.STORED
 
 
 def test_anonymous_is_sent_to_log_in(client_a, in_city_a):
