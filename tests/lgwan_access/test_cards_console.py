@@ -329,3 +329,14 @@ def test_progress_counts_cards_per_ward_and_exports_csv(clerk, in_city_a):
     csv = clerk.get("/staff/cards/progress/", {"by": "batch", "format": "csv"})
     assert csv.content.startswith("\ufeff".encode()) and "B-1" in csv.content.decode("utf-8-sig")
     assert StaffAccessEntry.objects.filter(action=StaffAccessEntry.Action.EXPORT).exists()
+
+
+def test_the_today_page_summary_counts_the_city_cards(in_city_a):
+    from django.template import Context, Template
+
+    make_card(NoticeFactory(), box="S-1")
+    make_card(NoticeFactory())
+    html = Template("{% load cards_console %}{% cards_progress_summary %}").render(Context({}))
+    cells = re.findall(r"<td>(\d+)</td>", html)
+    assert int(cells[-1]) == Card.objects.count() and sum(map(int, cells[:-1])) == int(cells[-1])
+    assert "保管中" in html
