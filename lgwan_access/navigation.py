@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:counter", _("Counter"), False),
+    ("lgwan_access:bulk_notices", _("Add notices"), False),
+    ("lgwan_access:lists", _("Lists and exports"), False),
 ]
 
 
