@@ -11,6 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from booking.clock import city_today, city_tz
 from booking.documents import appointment_sheet_pdf
@@ -94,12 +95,16 @@ def lists_export(request):
         "start": criteria.date_from.isoformat(), "end": criteria.date_to.isoformat()},
         encoding=encoding, filters=request.GET.urlencode())
     tally = ExportTally()
+    city = request.tenant
 
     def stream():
-        yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally, statuses=status_labels(),
-                                channels=channel_labels())
-        export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
-                      replaced_characters=tally.replaced_summary())
+        # the body is written after the view returned: read in the request's city whatever the
+        # connection did in between
+        with tenant_context(city):
+            yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally,
+                                    statuses=status_labels(), channels=channel_labels())
+            export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
+                          replaced_characters=tally.replaced_summary())
 
     suffix = "sjis" if encoding == "cp932" else "utf8"
     name = f"bookings-{criteria.date_from:%Y%m%d}-{criteria.date_to:%Y%m%d}-{suffix}.csv"
