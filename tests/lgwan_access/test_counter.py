@@ -78,8 +78,8 @@ def test_the_clerk_moves_and_cancels_a_booking(counter):
         booking = Reservation.objects.get(notice__number="CTR000001", status="active")
         assert booking.slot_id == counter["second"].pk
         assert Slot.objects.get(pk=counter["first"].pk).booked == 0
-    response = client.post("/staff/counter/cancel/", {"number": "CTR000001", "channel": "staff", "reason": "電話で依頼"},
-                           follow=True)
+    response = client.post("/staff/counter/cancel/",
+                           {"number": "CTR000001", "channel": "staff", "reason": "電話で依頼"}, follow=True)
     with tenant_context(counter["city"]):
         assert not Reservation.objects.filter(notice__number="CTR000001", status="active").exists()
         assert Slot.objects.get(pk=counter["second"].pk).booked == 0
