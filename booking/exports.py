@@ -10,14 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-
-from booking.clock import city_tz
 
 UTF8_BOM = codecs.BOM_UTF8
 ENCODINGS = ("utf-8", "cp932")
@@ -33,6 +32,8 @@ CP932_EQUIVALENTS = str.maketrans({
     "\u2016": "\u2225",  # ‖ → ∥
     "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2",
 })
+
+_NEEDS_MAPPING = re.compile("[\u301c\u2212\u2014\u2016\u00a2\u00a3\u00ac]")
 
 
 @dataclass
@@ -66,8 +67,10 @@ codecs.register_error(_ERRORS, _geta)
 def encode_cp932(text: str, tally: ExportTally) -> bytes:
     """`text` in CP932; what it cannot hold becomes 〓 and is counted in `tally`."""
     _current.tally = tally
+    if _NEEDS_MAPPING.search(text):
+        text = text.translate(CP932_EQUIVALENTS)
     try:
-        return text.translate(CP932_EQUIVALENTS).encode("cp932", _ERRORS)
+        return text.encode("cp932", _ERRORS)
     finally:
         _current.tally = None
 
@@ -77,13 +80,11 @@ def csv_header() -> list[str]:
             _("Name"), _("Name (kana)"), _("Status"), _("Channel"), _("Booked at")]
 
 
-def csv_cells(row: tuple, *, statuses: dict[str, str], channels: dict[str, str], tz) -> list[str]:
-    """One row of `booking.selectors.booking_lists.ROW_FIELDS` as CSV cells, in the city's time."""
-    starts_at, ends_at, place, ward, code, number, kanji, kana, status, channel, created_at = row
-    start, end, created = starts_at.astimezone(tz), ends_at.astimezone(tz), created_at.astimezone(tz)
-    return [start.strftime("%Y-%m-%d"), start.strftime("%H:%M"), end.strftime("%H:%M"), place, ward or "", code,
-            number, kanji or "", kana or "", statuses.get(status, status), channels.get(channel, channel),
-            created.strftime("%Y-%m-%d %H:%M")]
+def csv_cells(row: tuple, *, statuses: dict[str, str], channels: dict[str, str]) -> list[str]:
+    """One row of `booking.selectors.booking_lists.ROW_FIELDS` (times already in the city's zone) as cells."""
+    day, start, end, place, ward, code, number, kanji, kana, status, channel, created = row
+    return [day, start, end, place, ward or "", code, number, kanji or "", kana or "", statuses.get(status, status),
+            channels.get(channel, channel), created]
 
 
 def bookings_csv(rows: Iterable[tuple], *, encoding: str, tally: ExportTally, statuses: dict[str, str],
@@ -91,7 +92,6 @@ def bookings_csv(rows: Iterable[tuple], *, encoding: str, tally: ExportTally, st
     """The CSV as byte chunks of ROWS_PER_CHUNK lines; `tally` counts rows and replaced characters."""
     if encoding not in ENCODINGS:
         raise ValueError(encoding)
-    tz = city_tz()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -106,7 +106,7 @@ def bookings_csv(rows: Iterable[tuple], *, encoding: str, tally: ExportTally, st
     yield (UTF8_BOM + first) if encoding == "utf-8" else first
     pending = 0
     for row in rows:
-        writer.writerow(csv_cells(row, statuses=statuses, channels=channels, tz=tz))
+        writer.writerow(csv_cells(row, statuses=statuses, channels=channels))
         tally.rows += 1
         pending += 1
         if pending == ROWS_PER_CHUNK:

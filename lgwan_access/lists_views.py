@@ -68,10 +68,9 @@ def lists(request):
     if form.is_bound and form.is_valid():
         criteria = _criteria(form.cleaned_data)
         statuses, channels = status_labels(), channel_labels()
-        tz = city_tz()
         count = booking_count(criteria)
         context.update(count=count, query=request.GET.urlencode(),
-                       rows=[csv_cells(row, statuses=statuses, channels=channels, tz=tz)
+                       rows=[csv_cells(row, statuses=statuses, channels=channels)
                              for row in booking_rows_first(criteria, PREVIEW_ROWS)])
         if count <= CHECK_ROWS_AT_MOST:
             context["check"] = _cp932_check(criteria, statuses, channels)

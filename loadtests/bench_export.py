@@ -65,7 +65,8 @@ def prepare():
                            "lgwan_access_staffaccessentry CASCADE")
             cursor.execute("""
                 INSERT INTO booking_slot (place_id, starts_at, ends_at, capacity, booked)
-                SELECT CASE WHEN i %% 2 = 0 THEN %(p1)s ELSE %(p2)s END, ts, ts + interval '30 minutes', %(cap)s, %(cap)s
+                SELECT CASE WHEN i %% 2 = 0 THEN %(p1)s ELSE %(p2)s END, ts, ts + interval '30 minutes',
+                       %(cap)s, %(cap)s
                 FROM (SELECT i, ((%(first)s::date + (i / 2 / %(per_day)s) * interval '1 day' + time '09:00'
                                   + (i / 2 %% %(per_day)s) * interval '30 minutes') AT TIME ZONE %(tz)s) AS ts
                       FROM generate_series(0, %(slots)s - 1) AS i) AS s
@@ -87,8 +88,8 @@ def prepare():
                 SELECT id, 'SN' || substr(number, 4), '',
                        (ARRAY['山田','髙橋','佐藤','鈴木','渡邊','齋藤','𠮷田','小林'])[1 + k % 8] || '　'
                          || (ARRAY['太郎','花子','一郎','美咲','翔太','陽菜'])[1 + k % 6],
-                       (ARRAY['ヤマダ','タカハシ','サトウ','スズキ','ワタナベ','サイトウ','ヨシダ','コバヤシ'])[1 + k % 8]
-                         || ' タロウ', 'B-1', 'received', now(), '', '', '', now()
+                       (ARRAY['ヤマダ','タカハシ','サトウ','スズキ','ワタナベ','サイトウ','ヨシダ',
+                              'コバヤシ'])[1 + k % 8] || ' タロウ', 'B-1', 'received', now(), '', '', '', now()
                 FROM (SELECT id, number, substr(number, 4)::int AS k FROM booking_notice) AS n
             """)
             cursor.execute("""
