@@ -24,6 +24,10 @@ class FreeSlotForm(forms.Form):
 
 
 class CounterBookForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "book_%s")  # on the page beside the other forms: ids of its own
+        super().__init__(*args, **kwargs)
+
     number = forms.CharField(max_length=64, widget=forms.HiddenInput)
     slot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     channel = forms.ChoiceField(label=_("The citizen is"), choices=COUNTER_CHANNELS, initial="staff",
@@ -31,6 +35,10 @@ class CounterBookForm(forms.Form):
 
 
 class CounterCancelForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "cancel_%s")
+        super().__init__(*args, **kwargs)
+
     number = forms.CharField(max_length=64, widget=forms.HiddenInput)
     channel = forms.ChoiceField(label=_("The citizen is"), choices=COUNTER_CHANNELS, initial="staff",
                                 widget=forms.RadioSelect)

@@ -50,5 +50,6 @@ class SheetForm(forms.Form):
     era = forms.BooleanField(label=_("Dates in the Japanese era (令和)"), required=False)
 
     def __init__(self, *args, places=(), **kwargs):
+        kwargs.setdefault("auto_id", "sheet_%s")  # on the page beside the list's form: ids of its own
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = [(place.pk, place.name) for place in places]
