@@ -77,7 +77,7 @@ def encode_cp932(text: str, tally: ExportTally) -> bytes:
 
 def csv_header() -> list[str]:
     return [_("Date"), _("Start"), _("End"), _("Place"), _("Ward"), _("Booking code"), _("Notice number"),
-            _("Name"), _("Name (kana)"), _("Status"), _("Channel"), _("Booked at")]
+            _("Full name"), _("Name (kana)"), _("Status"), _("Channel"), _("Booked at")]
 
 
 def csv_cells(row: tuple, *, statuses: dict[str, str], channels: dict[str, str]) -> list[str]:

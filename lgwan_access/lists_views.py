@@ -15,7 +15,7 @@ from django_tenants.utils import tenant_context
 
 from booking.clock import city_today, city_tz
 from booking.documents import appointment_sheet_pdf
-from booking.exports import ExportTally, bookings_csv, csv_cells
+from booking.exports import ExportTally, bookings_csv, csv_cells, csv_header
 from booking.selectors.booking_lists import (
     BookingFilter,
     booking_count,
@@ -69,7 +69,7 @@ def lists(request):
         criteria = _criteria(form.cleaned_data)
         statuses, channels = status_labels(), channel_labels()
         count = booking_count(criteria)
-        context.update(count=count, query=request.GET.urlencode(),
+        context.update(count=count, header=csv_header(),
                        rows=[csv_cells(row, statuses=statuses, channels=channels)
                              for row in booking_rows_first(criteria, PREVIEW_ROWS)])
         if count <= CHECK_ROWS_AT_MOST:
