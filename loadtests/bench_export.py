@@ -22,6 +22,7 @@ import os
 import resource
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -180,6 +181,7 @@ def copy_phase(city, last_day: dt.date) -> tuple[float, int]:
 
 
 def main() -> None:
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files
     use_bench_database("madoguchi_bench_export")
     city, user, setup_seconds, last_day = prepare()
     print(f"bookings CSV export: {BOOKINGS:,} bookings ({BOOKINGS // PER_SLOT:,} slots at 2 places, "
