@@ -157,3 +157,15 @@ def test_the_appointment_sheet_is_a_pdf_recorded_as_printed(day_of_bookings):
     assert data["codes"]["yoshida"] in html and data["codes"]["takahashi"] in html
     assert data["codes"]["cancelled"] not in html  # another place, and cancelled
     assert html.index("10:00") < html.index("14:00")
+
+
+def test_a_clerk_of_another_city_gets_no_list_and_nothing_is_recorded(day_of_bookings, city_b):
+    data = day_of_bookings
+    client, _user = staff_client(city_b)
+    client.defaults["HTTP_HOST"] = "alpha.localhost"
+    query = {"date_from": data["day"].isoformat(), "date_to": data["day"].isoformat()}
+    assert client.get("/staff/lists/bookings.csv", query).status_code == 403
+    assert client.get("/staff/lists/appointment-sheet.pdf", {"place": data["places"]["kita"],
+                                                             "day": data["day"].isoformat()}).status_code == 403
+    with tenant_context(data["city"]):
+        assert not StaffAccessEntry.objects.exists()
