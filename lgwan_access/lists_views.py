@@ -95,13 +95,14 @@ def lists_export(request):
         encoding=encoding, filters=request.GET.urlencode())
     tally = ExportTally()
     city = request.tenant
+    # the body is written after the view returned: labels in the request's language now, rows
+    # read in the request's city whatever the connection did in between
+    header, statuses, channels = csv_header(), status_labels(), channel_labels()
 
     def stream():
-        # the body is written after the view returned: read in the request's city whatever the
-        # connection did in between
         with tenant_context(city):
             yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally,
-                                    statuses=status_labels(), channels=channel_labels())
+                                    statuses=statuses, channels=channels, header=header)
             export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
                           replaced_characters=tally.replaced_summary())
 
