@@ -88,12 +88,32 @@ def fill(translations: dict) -> int:
 CONFLICT = re.compile(r"<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n", re.S)
 
 
+def dedupe(catalogue: polib.POFile) -> int:
+    """Drop repeated entries (both sides of a merge added the same message): keep the translated one."""
+    first: dict[str, polib.POEntry] = {}
+    repeated = []
+    for entry in catalogue:
+        kept = first.setdefault(_key(entry), entry)
+        if kept is not entry:
+            if not kept.msgstr and entry.msgstr:
+                kept.msgstr = entry.msgstr
+            repeated.append(entry)
+    for entry in repeated:
+        catalogue.remove(entry)
+    return len(repeated)
+
+
 def union() -> int:
+    """Resolve conflict markers in the catalogues by keeping both sides, and drop repeated entries."""
     resolved = 0
     for language in LANGUAGES:
         path = _path(language)
         text = path.read_text(encoding="utf-8")
         if "<<<<<<< " not in text:
+            catalogue = polib.pofile(str(path))
+            if dedupe(catalogue):
+                catalogue.save()
+                resolved += 1
             continue
         ours = CONFLICT.sub(lambda m: m.group(1), text)
         theirs = CONFLICT.sub(lambda m: m.group(2), text)
@@ -105,6 +125,7 @@ def union() -> int:
                 known.add(_key(entry))
             elif entry.msgstr and not merged.find(entry.msgid, msgctxt=entry.msgctxt).msgstr:
                 merged.find(entry.msgid, msgctxt=entry.msgctxt).msgstr = entry.msgstr
+        dedupe(merged)
         merged.save(str(path))
         resolved += 1
     return resolved
