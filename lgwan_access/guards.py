@@ -123,6 +123,7 @@ def _console_guard(roles):
             request.membership = membership
             return view(request, *args, **kwargs)
 
+        wrapper.staff_guard = "staff_admin" if tuple(roles) == (Role.STAFF_ADMIN,) else "staff"
         return wrapper
 
     return decorator
@@ -139,6 +140,7 @@ def staff_second_factor_step(view):
         request.membership = membership
         return view(request, *args, **kwargs)
 
+    wrapper.staff_guard = "second_factor"
     return wrapper
 
 
