@@ -41,7 +41,7 @@ def totp_secret_text(device: TOTPDevice) -> str:
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code, rendered here (no external service)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP")
+    return segno.make(device.config_url, error="m").svg_inline(scale=4, light="#fff", title="TOTP")
 
 
 def _clean(token: str) -> str:
