@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lgwan_access import second_factor_views, users_views, views
+from lgwan_access import networks_views, second_factor_views, users_views, views
 
 app_name = "lgwan_access"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns += [
     path("users/<int:membership_id>/remove/", users_views.user_remove, name="user_remove"),
     path("users/<int:membership_id>/second-factor-reset/", users_views.user_second_factor_reset,
          name="user_second_factor_reset"),
+    path("networks/", networks_views.networks, name="networks"),
 ]

@@ -84,3 +84,21 @@ def test_ranges_are_validated_normalised_and_audited(city_a, platform_admin):
 
 def test_the_test_cities_allow_loopback(city_a, city_b):
     assert city_a.lgwan_networks == LOOPBACK_RANGES and city_b.lgwan_networks == LOOPBACK_RANGES
+
+
+def test_the_staff_admin_edits_the_ranges_but_cannot_lock_themselves_out(staff_client_a, city_a):
+    admin = staff_client_a(role="staff_admin")
+    refused = admin.post("/staff/networks/", {"ranges": "10.20.0.0/16"})
+    assert refused.status_code == 200 and "127.0.0.1" in refused.content.decode()
+    bad = admin.post("/staff/networks/", {"ranges": "127.0.0.0/8\n10.0.0.1/24"})
+    assert "10.0.0.1/24" in bad.content.decode()
+    city_a.refresh_from_db()
+    assert city_a.lgwan_networks == LOOPBACK_RANGES
+    saved = admin.post("/staff/networks/", {"ranges": "127.0.0.0/8\n10.20.0.0/16", "reason": "new building"})
+    assert saved.status_code == 302
+    city_a.refresh_from_db()
+    assert city_a.lgwan_networks == ["127.0.0.0/8", "10.20.0.0/16"]
+    assert PlatformAuditEntry.objects.filter(action="municipality.lgwan_networks", actor=admin.user,
+                                             reason="new building").exists()
+    assert staff_client_a().post("/staff/networks/", {"ranges": "0.0.0.0/0"}).status_code == 403
+    lgwan_ranges_set(city_a, LOOPBACK_RANGES, actor=None)
