@@ -77,6 +77,9 @@ def _admit(key: str, limit: int, now: dt.datetime, window: dt.timedelta) -> int 
         admitted, window_started_at = cursor.fetchone()
     if admitted is not None:
         return None
+    if window_started_at is None:  # the row was written by an attempt that committed after this statement began
+        window_started_at = (LoginThrottle.objects.filter(key=key).values_list("window_started_at", flat=True)
+                             .first() or now)
     return max(1, math.ceil((window_started_at + window - now).total_seconds()))
 
 
