@@ -102,3 +102,13 @@ def test_the_staff_admin_edits_the_ranges_but_cannot_lock_themselves_out(staff_c
                                              reason="new building").exists()
     assert staff_client_a().post("/staff/networks/", {"ranges": "0.0.0.0/0"}).status_code == 403
     lgwan_ranges_set(city_a, LOOPBACK_RANGES, actor=None)
+
+
+def test_a_user_without_a_staff_role_is_refused_and_recorded(client_a, operator_ab, city_a):
+    from tests.lgwan_access.auth import verified_login
+
+    verified_login(client_a, operator_ab)
+    assert client_a.get("/staff/").status_code == 403
+    with tenant_context(city_a):
+        entry = StaffAccessEntry.objects.get(action=StaffAccessEntry.Action.REFUSED_ROLE)
+    assert entry.user == operator_ab and entry.client_address == "127.0.0.1"
