@@ -49,3 +49,11 @@ def test_every_user_can_change_their_password_and_other_sessions_end(client_a, s
     assert response.status_code == 302
     assert client_a.get("/staff/").status_code == 200  # this session stays
     assert other.get("/staff/").status_code == 302
+
+
+def test_staff_change_their_password_only_after_the_second_factor(client_a, staff_a):
+    client_a.force_login(staff_a)  # the password alone
+    response = client_a.get("/accounts/password/")
+    assert response.status_code == 302 and response["Location"].startswith("/staff/second-factor/")
+    verified_login(client_a, staff_a)
+    assert client_a.get("/accounts/password/").status_code == 200
