@@ -19,3 +19,14 @@ def verified_login(client: Client, user) -> Client:
     session[DEVICE_ID_SESSION_KEY] = staff_device(user).persistent_id
     session.save()
     return client
+
+
+def staff_totp_code(user) -> str:
+    """The code the user's authenticator app would show now (for browser tests typing it on the verify page).
+
+    A code is accepted once per 30-second step: a second login within the same step needs the next one.
+    """
+    from django_otp.oath import totp
+
+    device = staff_device(user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
