@@ -108,3 +108,10 @@ def login_throttle_succeeded(ticket: LoginTicket) -> None:
     """The password was right: the account starts afresh, the address gets its attempt back."""
     LoginThrottle.objects.filter(key=ticket.account_key).delete()
     _give_back(ticket.address_key)
+
+
+def login_throttle_purge(now: dt.datetime | None = None) -> int:
+    """Forget counters whose window ended a day ago (the nightly beat task)."""
+    now = now or timezone.now()
+    deleted, _ = LoginThrottle.objects.filter(window_started_at__lt=now - dt.timedelta(days=1)).delete()
+    return deleted

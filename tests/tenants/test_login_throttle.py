@@ -92,3 +92,15 @@ def _delete_rows(username):
         LoginThrottle.objects.filter(key=_key("account", username)).delete()
     finally:
         connections.close_all()
+
+
+def test_old_counters_are_forgotten(limits, time_machine):
+    from tenants.tasks import purge_login_throttle
+
+    time_machine.move_to("2026-11-02 09:00:00+09:00", tick=False)
+    for _ in range(2):
+        login_throttle_admit("forgotten", "203.0.113.5")
+    time_machine.move_to("2026-11-03 09:30:00+09:00", tick=False)
+    login_throttle_admit("recent", "203.0.113.6")
+    assert purge_login_throttle() == 2
+    assert LoginThrottle.objects.count() == 2
