@@ -2,10 +2,8 @@
 from django.urls import include, path
 
 from config.urls_common import urlpatterns as common
-from lgwan_access import data_admin
 
 urlpatterns = [
-    path("staff/data/", data_admin.site.urls),
     path("staff/calls/", include("telephony_adapter.staff_urls")),
     path("staff/", include("lgwan_access.urls")),
     *common,

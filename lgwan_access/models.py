@@ -14,6 +14,8 @@ class StaffAccessEntry(models.Model):
         EXPORT = "export", _("Exported a list")
         PRINT = "print", _("Printed a list")
         API_READ = "api_read", _("Read through the staff API")
+        REFUSED_NETWORK = "refused_network", _("Refused: outside the LGWAN address ranges")
+        REFUSED_ROLE = "refused_role", _("Refused: no staff role in this city")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False,

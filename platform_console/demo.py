@@ -16,6 +16,7 @@ from tenants.access import access_membership
 from tenants.models import Municipality, Role, User
 from tenants.selectors import dangerously_municipality, dangerously_user_by_username
 from tenants.services.identities import membership_grant, user_create
+from tenants.services.networks import LOOPBACK_RANGES, lgwan_ranges_set
 
 DEMO_PASSWORD = "madoguchi-demo-2026"
 
@@ -66,6 +67,8 @@ def demo_seed() -> list[tuple[str, str, str]]:
     chiba = dangerously_municipality(CHIBA["slug"])
     if chiba is None:
         chiba = onboard_municipality(**CHIBA, admin_password=DEMO_PASSWORD).municipality
+    if not chiba.lgwan_networks:  # the demo's staff console answers on this machine only
+        lgwan_ranges_set(chiba, LOOPBACK_RANGES, actor=None, reason="demo: staff console from loopback")
     with tenant_context(chiba):
         _demo_hours(chiba.default_slot_minutes)
         _demo_names()

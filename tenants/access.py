@@ -164,3 +164,15 @@ def dangerously_city_staff_admin_emails(municipality: Municipality) -> list[str]
     """Where a city's reports go when it set no contact address (no acting user: a task sends them)."""
     return list(Membership.objects.filter(municipality=municipality, role=Role.STAFF_ADMIN, user__is_active=True)
                 .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True))
+
+
+def access_city_staff_for_staff_admin(user, municipality: Municipality):
+    """The staff memberships (staff_admin, staff) of `municipality`, for its staff_admin; nothing for others."""
+    if not access_has_role(user, municipality, (Role.STAFF_ADMIN,)):
+        return Membership.objects.none()
+    return (Membership.objects.filter(municipality=municipality, role__in=sorted(STAFF_ROLES))
+            .select_related("user").order_by("role", "user__username"))
+
+
+def access_city_staff_membership_for_staff_admin(user, municipality: Municipality, membership_id) -> Membership | None:
+    return access_city_staff_for_staff_admin(user, municipality).filter(pk=membership_id).first()

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import connections, models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
@@ -165,9 +166,20 @@ class User(AbstractUser):
         help_text=_("Languages an operator can take calls in."),
     )
     preferred_language = models.CharField(max_length=8, default=DEFAULT_LANGUAGE)
+    # raised by "log out everywhere": every session signed with the previous value is void
+    session_epoch = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("user")
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password hash, with the session epoch once it was raised.
+
+        Epoch 0 gives Django's own value, so sessions opened before this field existed stay valid.
+        """
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Role(models.TextChoices):
@@ -220,3 +232,17 @@ class PlatformAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class LoginThrottle(models.Model):
+    """Password attempts per account or per client address within a window (tenants.services.login_throttle).
+
+    `key` is a keyed hash ("account:…" or "address:…"): neither names nor addresses are stored.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("login throttle")

@@ -15,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from platform_console.services.onboarding import WardSpec, onboard_municipality
 from tenants.models import Municipality, Role
+from tenants.services.networks import LOOPBACK_RANGES, lgwan_ranges_set
 from tenants.services.provisioning import platform_ensure, tenant_template_ensure
 from tests.tenants.factories import MembershipFactory, UserFactory
 
@@ -69,7 +70,8 @@ def _build_cities() -> None:
     platform_ensure()
     tenant_template_ensure()
     for spec in CITIES.values():
-        onboard_municipality(**spec)
+        city = onboard_municipality(**spec).municipality
+        lgwan_ranges_set(city, LOOPBACK_RANGES, actor=None, reason="tests reach the staff console from loopback")
     connection.set_schema_to_public()
 
 

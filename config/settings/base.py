@@ -249,6 +249,14 @@ BOOKING_CITY_FAILURES_PER_MINUTE = env.int("BOOKING_CITY_FAILURES_PER_MINUTE", d
 # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the load balancer's).
 MADOGUCHI_TRUSTED_PROXIES = env.list("MADOGUCHI_TRUSTED_PROXIES", default=[])
 BOOKING_CITIZEN_SESSION_SECONDS = env.int("BOOKING_CITIZEN_SESSION_SECONDS", default=30 * 60)
+# The name authenticator apps show beside a staff user's TOTP entry.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="madoguchi")
+# The password login's throttle (tenants.services.login_throttle): attempts per window.
+STAFF_LOGIN_ACCOUNT_LIMIT = env.int("STAFF_LOGIN_ACCOUNT_LIMIT", default=5)
+STAFF_LOGIN_ADDRESS_LIMIT = env.int("STAFF_LOGIN_ADDRESS_LIMIT", default=20)
+STAFF_LOGIN_WINDOW_SECONDS = env.int("STAFF_LOGIN_WINDOW_SECONDS", default=15 * 60)
+# A staff session idle this long is logged out (0: never); the console touches it on every page.
+STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 # The waiting room of the release rush (PLT-4). In a city's "auto" mode it holds citizens back once
 # this many are active in the booking pages at once (what the platform serves well; see make
 # drill-rush); in "on" mode the city's own capacity counts. An admitted citizen counts as active

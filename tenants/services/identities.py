@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from tenants.models import Membership, Municipality, Role, User
 from tenants.services.audit import platform_audit_record
@@ -45,3 +46,11 @@ def membership_revoke(*, membership: Membership, actor: User | None, reason: str
 def user_password_changed(*, user: User) -> None:
     """Record that a user changed their own password (the form has already saved it)."""
     platform_audit_record(actor=user, action="user.password_change", subject_user=user)
+
+
+def user_sessions_revoke(*, user: User, actor: User | None = None, reason: str = "") -> None:
+    """Void every session of `user` ("log out everywhere"): their session hash changes. Audited."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        user.refresh_from_db(fields=["session_epoch"])
+        platform_audit_record(actor=actor or user, action="user.sessions_revoke", subject_user=user, reason=reason)

@@ -1,19 +1,29 @@
 """Log in, log out, change password (SYS-5) on every site, each scoped to its own audience."""
 from __future__ import annotations
 
+import math
+from urllib.parse import urlencode
+
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from kernel.errorpages import error_page
+from kernel.network import client_address
 from tenants.access import access_is_platform_admin, access_membership, access_municipalities, membership_has_role
 from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Municipality
 from tenants.selectors import platform_url
-from tenants.services.identities import user_password_changed
+from tenants.services.identities import user_password_changed, user_sessions_revoke
+from tenants.services.login_throttle import LoginThrottled, login_throttle_admit, login_throttle_succeeded
 
 
 class SiteAuthenticationForm(AuthenticationForm):
@@ -36,9 +46,24 @@ class SiteAuthenticationForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
+    """The password login, throttled per account and per address (tenants.services.login_throttle)."""
+
     form_class = SiteAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        try:
+            ticket = login_throttle_admit(request.POST.get("username", ""), client_address(request))
+        except LoginThrottled as refused:
+            minutes = max(1, math.ceil(refused.retry_after / 60))
+            return error_page(request, 429, retry_after=refused.retry_after, message=gettext(
+                "Too many login attempts for this account or from this connection. "
+                "Please try again in %(minutes)d min.") % {"minutes": minutes})
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            login_throttle_succeeded(ticket)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -46,13 +71,33 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password; city staff only after the second factor of this session."""
+
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        tenant = getattr(request, "tenant", None)
+        if (request.user.is_authenticated and tenant is not None and tenant.kind == Municipality.Kind.CITY
+                and membership_has_role(access_membership(request.user, tenant), STAFF_ROLES)
+                and not request.user.is_verified()):
+            return redirect(f"{reverse('lgwan_access:second_factor')}?{urlencode({'next': request.path})}")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
         user_password_changed(user=form.user)
         return response
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    """End every session of this user, on every device, this one included."""
+    user_sessions_revoke(user=request.user)
+    logout(request)
+    messages.success(request, _("You were logged out on every device."))
+    return redirect("accounts:login")
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -6,6 +6,7 @@ import pytest
 from tenants.models import Membership, Municipality, PlatformAuditEntry, Role
 from tenants.services.identities import membership_grant, membership_revoke, user_create
 from tenants.services.status import municipality_set_status
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_users_and_memberships_are_audited(city_a, platform_admin):
 def test_changing_ones_password_is_audited(client_a, city_a):
     user = UserFactory()
     membership_grant(user=user, municipality=city_a, role=Role.STAFF, actor=None)
-    client_a.force_login(user)
+    verified_login(client_a, user)  # staff change it after the second factor
     response = client_a.post("/accounts/password/", {
         "old_password": TEST_PASSWORD, "new_password1": "a-much-longer-passphrase-2026",
         "new_password2": "a-much-longer-passphrase-2026"})

@@ -75,9 +75,10 @@ def test_pages_carry_security_headers(client_a):
 
 
 def test_password_change_page_works_for_staff(client_a, staff_a):
+    from tests.lgwan_access.auth import verified_login
     from tests.tenants.factories import TEST_PASSWORD
 
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)  # staff change it after the second factor
     response = client_a.post("/accounts/password/", {
         "old_password": TEST_PASSWORD,
         "new_password1": "a-new-long-passphrase-9", "new_password2": "a-new-long-passphrase-9",
