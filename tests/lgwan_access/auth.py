@@ -30,3 +30,21 @@ def staff_totp_code(user) -> str:
 
     device = staff_device(user)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def browser_staff_login(page, base: str, username: str, password: str, device_key: bytes, next_path: str) -> None:
+    """Log in through the real pages in a browser: password, then the code the TOTP device shows now.
+
+    `device_key` is `staff_device(user).bin_key`, read where the test may use the database (the
+    browser may run in a thread that may not).
+    """
+    from django_otp.oath import totp
+
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base}/staff/second-factor/**")
+    page.locator("input[name=token]").fill(f"{totp(device_key):06d}")
+    page.get_by_role("button", name="確認").click()
+    page.wait_for_url(f"{base}{next_path}")

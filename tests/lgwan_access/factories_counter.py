@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.test import Client
 
 from tenants.models import Role
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import MembershipFactory, UserFactory
 
 HOSTS = {"alpha": "alpha.localhost", "beta": "beta.localhost"}
@@ -20,5 +21,5 @@ def staff_client(city, *, role=Role.STAFF, user=None) -> tuple[Client, object]:
     is a placeholder until the access helper's guard lands)."""
     user = user or staff_user(city, role=role)
     client = Client(HTTP_HOST=HOSTS[city.schema_name])
-    client.force_login(user)
+    verified_login(client, user)
     return client, user

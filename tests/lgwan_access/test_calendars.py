@@ -11,6 +11,7 @@ from booking.clock import local
 from booking.models import AuditEntry, CalendarException, OpeningRule, Slot
 from booking.services.calendars import weekly_hours_set
 from tests.booking.factories import PlaceFactory
+from tests.lgwan_access.auth import verified_login
 from tests.lgwan_access.factories_console_a import booked_notice, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def frozen():
 @pytest.fixture
 def clerk(client_a, city_a):
     user = staff_user(city_a)
-    client_a.force_login(user)
+    verified_login(client_a, user)
     return user
 
 
@@ -124,10 +125,10 @@ def test_bad_changes_are_refused_by_their_field_and_change_nothing(clerk, client
 def test_another_citys_staff_can_neither_see_nor_change_this_calendar(client_a, client_b, city_a, city_b, place):
     rules = list(OpeningRule.objects.filter(place=place).values_list("pk", "closes_at"))
     clerk_b = staff_user(city_b)
-    client_b.force_login(clerk_b)
+    verified_login(client_b, clerk_b)
     assert "テスト窓口" not in client_b.get(f"/staff/calendars/{place.pk}/").content.decode()
     assert "テスト窓口" not in client_b.get("/staff/calendars/").content.decode()
-    client_a.force_login(clerk_b)
+    verified_login(client_a, clerk_b)
     data = {"action": "exception_set", "date": WEDNESDAY.isoformat(), "kind": "closed", "step": "confirm"}
     assert client_a.post(f"/staff/calendars/{place.pk}/change/", data).status_code == 403
     assert client_a.get(f"/staff/calendars/{place.pk}/").status_code == 403

@@ -29,9 +29,11 @@ from booking.services.reservations import reservation_book
 from tenants.models import Membership, Municipality, Role, User
 from tests.booking.factories import STAFF, make_slot, open_weekday
 from tests.browser_support import DEVICES
+from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+DEVICE_KEYS: dict[str, bytes] = {}
 USERNAME = "browser-cards-clerk"
 NUMBERS = ["PWB000001", "PWB000002", "PWB000003"]
 BOX = "PW-1"
@@ -58,6 +60,7 @@ def counter_day(django_db_setup, django_db_blocker):
         alpha = Municipality.objects.get(schema_name="alpha")
         clerk = User.objects.create_user(username=USERNAME, password=TEST_PASSWORD)
         Membership.objects.create(user=clerk, municipality=alpha, role=Role.STAFF)
+        DEVICE_KEYS[clerk.username] = staff_device(clerk).bin_key
         with tenant_context(alpha):
             place = Place.objects.get(code="kita")
             ward = place.default_for_wards.first()
@@ -102,11 +105,7 @@ def test_check_in_pull_list_and_handover_by_scanning(browser, live_port, counter
     context.set_default_timeout(15000)
     page = context.new_page()
     try:
-        page.goto(f"{base}/staff/")
-        page.get_by_label("ユーザー名").fill(USERNAME)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(f"{base}/staff/")
+        browser_staff_login(page, base, USERNAME, TEST_PASSWORD, DEVICE_KEYS[USERNAME], "/staff/")
 
         # Check-in: the box label in the console's scan field, then each card into the focused field.
         page.get_by_label("スキャン", exact=True).focus()

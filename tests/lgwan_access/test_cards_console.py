@@ -27,6 +27,7 @@ from booking.services.counter import no_shows_mark
 from booking.services.reservations import reservation_book
 from lgwan_access.models import StaffAccessEntry
 from tests.booking.factories import STAFF, NoticeFactory, PlaceFactory, make_card, make_slot, open_weekday
+from tests.lgwan_access.auth import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,14 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def clerk(client_a, staff_a, in_city_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     client_a.staff_user = staff_a
     return client_a
 
 
 def log_in_again(clerk) -> None:
     """After travelling days ahead on the frozen clock, the 8-hour session has ended: log in then."""
-    clerk.force_login(clerk.staff_user)
+    verified_login(clerk, clerk.staff_user)
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_city_b_cards_are_never_found_from_city_a(clerk, city_b):
 
 def test_staff_of_city_b_cannot_open_city_a_card_pages(client_a, staff_b, in_city_a):
     card = make_card(NoticeFactory(), box="K-1")
-    client_a.force_login(staff_b)
+    verified_login(client_a, staff_b)
     for url in ["/staff/scan/?code=BOX-K-1", "/staff/cards/check-in/", "/staff/cards/boxes/K-1/",
                 "/staff/pull-list/", "/staff/handover/", "/staff/cards/imports/"]:
         assert client_a.get(url).status_code == 403, url

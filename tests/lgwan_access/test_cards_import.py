@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from booking.models import Card, CardImport, Notice
 from tests.booking.factories import card_csv, card_line
+from tests.lgwan_access.auth import verified_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def clerk(client_a, staff_a, in_city_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     return client_a
 
 
@@ -77,9 +78,9 @@ def test_the_staff_admin_maps_the_city_columns_and_the_next_import_reads_them(cl
 
     admin = MembershipFactory(municipality=city_a, role=Role.STAFF_ADMIN).user
     staff = MembershipFactory(municipality=city_a, role=Role.STAFF).user
-    client_a.force_login(staff)
+    verified_login(client_a, staff)
     assert client_a.get("/staff/cards/imports/mapping/").status_code == 403
-    client_a.force_login(admin)
+    verified_login(client_a, admin)
     form = {"has_header": "on", "encoding": "auto", **{f"column_{key}": key for key in card_line.FIELDS}}
     refused = client_a.post("/staff/cards/imports/mapping/", {**form, "column_card_serial": ""})
     assert refused.status_code == 400 and "必須" in text(refused)

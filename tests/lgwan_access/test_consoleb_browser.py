@@ -25,6 +25,7 @@ from booking.services.reservations import reservation_book
 from lgwan_access.models import StaffAccessEntry
 from tenants.models import Membership, Municipality, Role, User
 from tests.booking.factories import STAFF, make_card, make_slot, open_weekday
+from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,6 +33,7 @@ CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NUMBERS = ("BRW000001", "BRW000002")
+DEVICE_KEYS: dict[str, bytes] = {}
 USERNAME = "browser-clerk"
 
 
@@ -42,6 +44,7 @@ def counter_day(django_db_setup, django_db_blocker):
         alpha = Municipality.objects.get(schema_name="alpha")
         clerk = User.objects.create_user(username=USERNAME, password=TEST_PASSWORD)
         Membership.objects.create(user=clerk, municipality=alpha, role=Role.STAFF)
+        DEVICE_KEYS[clerk.username] = staff_device(clerk).bin_key
         with tenant_context(alpha):
             place = Place.objects.get(code="kita")
             day = open_weekday(4)
@@ -87,11 +90,7 @@ def _in_chromium(base: str, day: dt.date, place_id: int, folder: Path) -> dict:
         context.set_default_timeout(20000)
         page = context.new_page()
         try:
-            page.goto(f"{base}/accounts/login/?next=/staff/counter/")
-            page.get_by_label("ユーザー名").fill(USERNAME)
-            page.get_by_label("パスワード").fill(TEST_PASSWORD)
-            page.get_by_role("button", name="ログイン").click()
-            page.wait_for_url(f"{base}/staff/counter/")
+            browser_staff_login(page, base, USERNAME, TEST_PASSWORD, DEVICE_KEYS[USERNAME], "/staff/counter/")
 
             # the counter: the number as printed on the postcard, full width with a hyphen
             page.get_by_label("交付通知書番号（印字どおり）").fill("ＢＲＷ－０００００１")

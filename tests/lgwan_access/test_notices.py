@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from booking.models import AuditEntry, LoginLockEvent, Notice, NoticeLoginGuard, Place, Reservation, Ward
 from lgwan_access.models import StaffAccessEntry
 from tests.booking.factories import NoticeFactory
+from tests.lgwan_access.auth import verified_login
 from tests.lgwan_access.factories_console_a import booked_notice, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def frozen():
 @pytest.fixture
 def clerk(client_a, city_a):
     user = staff_user(city_a)
-    client_a.force_login(user)
+    verified_login(client_a, user)
     return user
 
 
@@ -145,11 +146,11 @@ def test_another_city_cannot_see_this_citys_notices(client_a, client_b, city_a, 
     with tenant_context(city_a):
         notice = NoticeFactory(number="SEC000001")
     clerk_b = staff_user(city_b)
-    client_b.force_login(clerk_b)
+    verified_login(client_b, clerk_b)
     assert client_b.get("/staff/notices/", {"number": "SEC000001"}).context["page"].paginator.count == 0
     response = client_b.get(f"/staff/notices/{notice.pk}/")
     assert "SEC000001" not in response.content.decode()
-    client_a.force_login(clerk_b)  # the other city's clerk at this city's console
+    verified_login(client_a, clerk_b)  # the other city's clerk at this city's console
     assert client_a.get("/staff/notices/", {"number": "SEC000001"}).status_code == 403
     assert client_a.get(f"/staff/notices/{notice.pk}/").status_code == 403
     assert client_a.post(f"/staff/notices/{notice.pk}/status/", {"to": "returned", "reason": "x"}).status_code == 403

@@ -6,6 +6,7 @@ from django_tenants.utils import tenant_context
 
 from booking.models import AuditEntry, Place
 from tenants.models import Municipality, PlatformAuditEntry, Role
+from tests.lgwan_access.auth import verified_login
 from tests.lgwan_access.factories_console_a import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin(client_a, city_a):
     user = staff_user(city_a, Role.STAFF_ADMIN)
-    client_a.force_login(user)
+    verified_login(client_a, user)
     return user
 
 
@@ -81,7 +82,7 @@ def test_booking_further_ahead_than_slots_exist_is_refused(admin, client_a, city
 
 
 def test_ordinary_staff_cannot_open_or_change_the_settings(client_a, city_a):
-    client_a.force_login(staff_user(city_a))
+    verified_login(client_a, staff_user(city_a))
     assert client_a.get("/staff/settings/").status_code == 403
     assert client_a.post("/staff/settings/", {"booking_opens_days": "10"}).status_code == 403
     assert Municipality.objects.get(pk=city_a.pk).booking_opens_days == 45

@@ -14,6 +14,7 @@ from booking.models import NoticeLoginGuard, Reservation, ReservationStatus
 from booking.services.calendars import weekly_hours_set
 from booking.services.reservations import reservation_cancel
 from tests.booking.factories import STAFF, PlaceFactory
+from tests.lgwan_access.auth import verified_login
 from tests.lgwan_access.factories_console_a import booked_notice, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def frozen():
 @pytest.fixture
 def clerk(client_a, city_a):
     user = staff_user(city_a)
-    client_a.force_login(user)
+    verified_login(client_a, user)
     return user
 
 

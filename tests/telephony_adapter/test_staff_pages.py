@@ -6,6 +6,7 @@ from django_tenants.utils import tenant_context
 
 from telephony_adapter.models import Complaint, Referral
 from tenants.models import Role
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def staff_admin_a(city_a):
 def test_staff_read_their_citys_complaints_and_not_another_citys(client_a, staff_a, city_a, city_b):
     _complaint(city_a, "Alpha caller waited too long")
     _complaint(city_b, "Beta caller was cut off")
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     page = client_a.get("/staff/calls/complaints/")
     assert page.status_code == 200
     assert "Alpha caller waited too long" in page.content.decode()
@@ -34,7 +35,7 @@ def test_staff_read_their_citys_complaints_and_not_another_citys(client_a, staff
 
 def test_staff_record_how_a_complaint_was_handled(client_a, staff_a, city_a):
     complaint = _complaint(city_a)
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     response = client_a.post(f"/staff/calls/complaints/{complaint.pk}/",
                              {"status": "resolved", "resolution": "Called the citizen back"})
     assert response.status_code == 302
@@ -48,7 +49,7 @@ def test_staff_record_how_a_complaint_was_handled(client_a, staff_a, city_a):
 
 def test_a_complaint_of_another_city_cannot_be_changed(client_a, staff_a, city_b):
     complaint = _complaint(city_b)
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     assert client_a.post(f"/staff/calls/complaints/{complaint.pk}/", {"status": "resolved"}).status_code == 404
     with tenant_context(city_b):
         assert Complaint.objects.get(pk=complaint.pk).status == "open"
@@ -57,7 +58,7 @@ def test_a_complaint_of_another_city_cannot_be_changed(client_a, staff_a, city_b
 def test_operators_and_anonymous_visitors_do_not_reach_the_citys_pages(client_a, city_a, operator_ab):
     complaint = _complaint(city_a)
     assert client_a.get("/staff/calls/complaints/").status_code == 302
-    client_a.force_login(operator_ab)
+    verified_login(client_a, operator_ab)
     assert client_a.get("/staff/calls/complaints/").status_code == 403
     assert client_a.post(f"/staff/calls/complaints/{complaint.pk}/", {"status": "resolved"}).status_code == 403
     with tenant_context(city_a):
@@ -65,7 +66,7 @@ def test_operators_and_anonymous_visitors_do_not_reach_the_citys_pages(client_a,
 
 
 def test_the_staff_admin_keeps_the_referral_directory(client_a, staff_admin_a, city_a):
-    client_a.force_login(staff_admin_a)
+    verified_login(client_a, staff_admin_a)
     response = client_a.post("/staff/calls/referrals/add/", {"name": "国民年金課", "phone": "043-245-5136",
                                                              "topics": "年金", "hours": "", "sort_order": "3"})
     assert response.status_code == 302
@@ -81,7 +82,7 @@ def test_the_staff_admin_keeps_the_referral_directory(client_a, staff_admin_a, c
 
 
 def test_a_referral_without_a_phone_number_is_refused_and_nothing_is_added(client_a, staff_admin_a, city_a):
-    client_a.force_login(staff_admin_a)
+    verified_login(client_a, staff_admin_a)
     with tenant_context(city_a):
         before = Referral.objects.count()
     response = client_a.post("/staff/calls/referrals/add/", {"name": "住民税課", "phone": ""})
@@ -91,7 +92,7 @@ def test_a_referral_without_a_phone_number_is_refused_and_nothing_is_added(clien
 
 
 def test_staff_read_the_directory_but_only_the_staff_admin_edits_it(client_a, staff_a, city_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     assert client_a.get("/staff/calls/referrals/").status_code == 200
     with tenant_context(city_a):
         before = Referral.objects.count()

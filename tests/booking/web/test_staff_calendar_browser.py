@@ -17,6 +17,7 @@ from booking.services.reservations import reservation_book
 from tenants.models import Membership, Municipality, Role, User
 from tests.booking.factories import STAFF
 from tests.booking.web.conftest import DEVICES
+from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,6 +31,9 @@ def next_open(weekday: int) -> dt.date:
     return day
 
 
+DEVICE_KEYS: dict[str, bytes] = {}
+
+
 @pytest.fixture
 def calendar(django_db_setup, django_db_blocker):
     """Committed: a clerk of alpha, a place open weekdays 9–12, a booking at 11:30 on an open Wednesday."""
@@ -37,6 +41,7 @@ def calendar(django_db_setup, django_db_blocker):
         alpha = Municipality.objects.get(schema_name="alpha")
         clerk = User.objects.create_user(username="browser-calendar-clerk", password=TEST_PASSWORD)
         Membership.objects.create(user=clerk, municipality=alpha, role=Role.STAFF)
+        DEVICE_KEYS[clerk.username] = staff_device(clerk).bin_key
         with tenant_context(alpha):
             ward = Place.objects.get(code="kita").default_for_wards.first()
             place = Place.objects.create(code="browser-cal", name="ブラウザ試験窓口")
@@ -66,11 +71,8 @@ def test_calendar_change_with_preview_and_a_refused_conflicting_change(browser, 
     context.set_default_timeout(15000)
     page = context.new_page()
     try:
-        page.goto(f"{base}/accounts/login/?next=/staff/calendars/{place.pk}/")
-        page.get_by_label("ユーザー名").fill("browser-calendar-clerk")
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(f"{base}/staff/calendars/{place.pk}/")
+        browser_staff_login(page, base, "browser-calendar-clerk", TEST_PASSWORD, DEVICE_KEYS["browser-calendar-clerk"],
+                            f"/staff/calendars/{place.pk}/")
 
         # a Saturday window: previewed first, nothing saved until confirmed
         form = page.get_by_test_id("rule-form")
