@@ -5,4 +5,5 @@ from lgwan_access import views
 app_name = "lgwan_access"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("checklist/", views.checklist, name="checklist"),
 ]

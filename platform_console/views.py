@@ -16,6 +16,7 @@ from tenants.access import (
     access_city_memberships_for_platform_admin,
     platform_admin_required,
 )
+from tenants.checklist import city_checklist
 from tenants.selectors import municipality_site_url
 from tenants.services.status import municipality_set_status
 
@@ -41,7 +42,7 @@ def onboard(request):
                     form.add_error(field if field in form.fields else None, message)
         else:
             return render(request, "platform_console/platform/onboarded.html", {
-                "result": result,
+                "result": result, "checklist": city_checklist(result.municipality),
                 "site_url": municipality_site_url(result.municipality),
                 "staff_url": municipality_site_url(result.municipality, "/staff/"),
             })

@@ -164,3 +164,10 @@ def dangerously_city_staff_admin_emails(municipality: Municipality) -> list[str]
     """Where a city's reports go when it set no contact address (no acting user: a task sends them)."""
     return list(Membership.objects.filter(municipality=municipality, role=Role.STAFF_ADMIN, user__is_active=True)
                 .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True))
+
+
+def dangerously_city_staff_admin_ids(municipality: Municipality):
+    """Ids of a city's active staff administrators, as a subquery, for the go-live checklist: it
+    describes the city's state whoever looks at it (the platform console or the city itself)."""
+    return (Membership.objects.filter(municipality=municipality, role=Role.STAFF_ADMIN, user__is_active=True)
+            .values("user_id"))
