@@ -77,5 +77,6 @@ app.conf.beat_schedule = {
     "call-centre-answer-rate": {"task": "telephony_adapter.answer_rate_for_all_cities",
                                 "schedule": crontab(minute="*/10")},
     "call-centre-purge-routing": {"task": "telephony_adapter.purge_routing", "schedule": crontab(hour=4, minute=10)},
+    "platform-city-summaries": {"task": "platform_console.refresh_city_summaries", "schedule": crontab(minute="*/5")},
 }
 app.autodiscover_tasks()
