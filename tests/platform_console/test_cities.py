@@ -245,3 +245,16 @@ def test_only_platform_admins_run_a_city(platform_client, client_a, city_a, who,
     city_a.refresh_from_db()
     assert city_a.default_slot_minutes == 30 and not city_a.is_suspended
     assert (PlatformAuditEntry.objects.count(), Domain.objects.count()) == before
+
+
+def test_the_scheduled_task_refreshes_each_city_in_its_own_schema(monkeypatch, city_a, city_b):
+    from platform_console import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.refresh_city_summary, "apply_async",
+                        lambda headers=None, **kwargs: sent.append(headers["_schema_name"]))
+    assert tasks.refresh_city_summaries() == 2 and sorted(sent) == ["alpha", "beta"]
+    with tenant_context(city_b):
+        tasks.refresh_city_summary()
+    assert CitySummary.objects.filter(municipality=city_b).exists()
+    assert not CitySummary.objects.filter(municipality=city_a).exists()
