@@ -258,3 +258,22 @@ def test_the_scheduled_task_refreshes_each_city_in_its_own_schema(monkeypatch, c
         tasks.refresh_city_summary()
     assert CitySummary.objects.filter(municipality=city_b).exists()
     assert not CitySummary.objects.filter(municipality=city_a).exists()
+
+
+def test_a_logo_of_another_kind_is_refused_and_nothing_changes(platform_client, platform_admin, city_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    platform_client.force_login(platform_admin)
+    response = platform_client.post("/platform/cities/alpha/branding/", {
+        "primary_colour": "#004400", "accent_colour": "#aa0000", "reason": "new logo",
+        "logo": SimpleUploadedFile("logo.exe", b"MZ\x90\x00", content_type="application/octet-stream")})
+    assert response.status_code == 400 and response.context["branding_form"].errors["logo"]
+    city_a.refresh_from_db()
+    assert not city_a.logo and city_a.primary_colour != "#004400"
+    assert not PlatformAuditEntry.objects.filter(action="municipality.branding").exists()
+
+
+def test_the_city_page_says_there_is_no_impersonation(platform_client, platform_admin):
+    platform_client.force_login(platform_admin)
+    page = platform_client.get("/platform/cities/alpha/").content.decode()
+    assert 'id="support"' in page and "なりすまし機能はありません" in page
