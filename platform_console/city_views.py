@@ -94,16 +94,17 @@ def _done(request, city, anchor: str, text: str | None = None):
 
 
 def _handle(request, slug, key, form_class, anchor, apply, **form_kwargs):
-    """Bind the form, call `apply(city, form)` (a service call), then go back to the city's page."""
+    """Bind the form, call `apply(city, form)` (a service call), then go back to the city's page
+    (`apply` may return the message to show; anything else shows the usual one)."""
     city = _city(request, slug)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
         return _page(request, city, {key: form}, status=400)
     try:
-        text = apply(city, form)
+        outcome = apply(city, form)
     except service.CityChangeError as error:
         return _refused(request, city, key, form, error)
-    return _done(request, city, anchor, text)
+    return _done(request, city, anchor, outcome if isinstance(outcome, str) else None)
 
 
 @platform_admin_required
@@ -117,7 +118,7 @@ def update_settings(request, slug):
     city = _city(request, slug)
     return _handle(request, slug, "settings_form", forms.CitySettingsForm, "settings", lambda c, f: (
         service.city_settings_update(municipality=c, values=f.service_values(), actor=request.user,
-                                     reason=f.cleaned_data["reason"]) and None), city=city)
+                                     reason=f.cleaned_data["reason"])), city=city)
 
 
 @platform_admin_required
@@ -127,7 +128,7 @@ def update_branding(request, slug):
         service.city_branding_update(
             municipality=c, primary_colour=f.cleaned_data["primary_colour"],
             accent_colour=f.cleaned_data["accent_colour"], logo=f.cleaned_data.get("logo"),
-            remove_logo=f.cleaned_data["remove_logo"], actor=request.user, reason=f.cleaned_data["reason"]) and None))
+            remove_logo=f.cleaned_data["remove_logo"], actor=request.user, reason=f.cleaned_data["reason"])))
 
 
 def _preview_colours(request, city) -> tuple[str, str]:
@@ -172,7 +173,7 @@ def preview_css(request, slug):
 def add_domain(request, slug):
     return _handle(request, slug, "domain_form", forms.DomainForm, "domains", lambda c, f: (
         service.city_domain_add(municipality=c, domain=f.cleaned_data["domain"], primary=f.cleaned_data["primary"],
-                                actor=request.user, reason=f.cleaned_data["reason"]) and None))
+                                actor=request.user, reason=f.cleaned_data["reason"])))
 
 
 @platform_admin_required
@@ -191,15 +192,18 @@ def change_domain(request, slug, domain_id: int):
 def update_lgwan(request, slug):
     return _handle(request, slug, "lgwan_form", forms.LgwanForm, "lgwan", lambda c, f: (
         service.city_lgwan_ranges_set(municipality=c, ranges=f.cleaned_data["ranges"], actor=request.user,
-                                      reason=f.cleaned_data["reason"]) and None))
+                                      reason=f.cleaned_data["reason"])))
 
 
 @platform_admin_required
 @require_POST
 def add_toll_free(request, slug):
-    return _handle(request, slug, "toll_free_form", forms.TollFreeForm, "telephony", lambda c, f: (
-        service.city_toll_free_add(municipality=c, number=f.cleaned_data["number"], actor=request.user,
-                                   reason=f.cleaned_data["reason"]) and None))
+    def apply(city, form):
+        number = service.city_toll_free_add(municipality=city, number=form.cleaned_data["number"],
+                                            actor=request.user, reason=form.cleaned_data["reason"])
+        return _("%(number)s now rings at this city's call centre.") % {"number": number}
+
+    return _handle(request, slug, "toll_free_form", forms.TollFreeForm, "telephony", apply)
 
 
 @platform_admin_required
