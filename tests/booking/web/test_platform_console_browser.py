@@ -86,5 +86,12 @@ def test_onboarding_errors_by_field_then_the_checklist(browser, live_port, platf
         page.click("text=市のページを開く")
         page.wait_for_selector("#checklist [data-checklist]")
         assert page.locator("#checklist [data-item='calendars']").get_attribute("data-done") == "yes"
+
+        # the branding preview follows the colour input before anything is saved
+        page.fill("#id_primary_colour", "#aa3300")
+        frame = page.frame_locator("#preview")
+        frame.locator("[data-preview-colours^='#aa3300']").wait_for()
+        page.screenshot(path=str(artifacts / "platform-city-page.png"), full_page=True)
+        assert Municipality.objects.get(schema_name="browsercity").primary_colour == "#004400"
     finally:
         context.close()
