@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections bench-cities lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -71,6 +71,9 @@ bench-import: install
 
 bench-export: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_export.py
+
+bench-cities: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_cities.py
 
 # A simulated day of the call centre (three cities, Poisson arrivals) through the real distribution code.
 SIMULATE_ARGS ?=

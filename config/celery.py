@@ -78,5 +78,6 @@ app.conf.beat_schedule = {
                                 "schedule": crontab(minute="*/10")},
     "call-centre-purge-routing": {"task": "telephony_adapter.purge_routing", "schedule": crontab(hour=4, minute=10)},
     "tenants-login-throttle-purge": {"task": "tenants.login_throttle_purge", "schedule": crontab(hour=3, minute=45)},
+    "platform-city-summaries": {"task": "platform_console.refresh_city_summaries", "schedule": crontab(minute="*/5")},
 }
 app.autodiscover_tasks()

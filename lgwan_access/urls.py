@@ -5,6 +5,7 @@ from lgwan_access import (
     bulk_notices_views,
     calendars_views,
     cards_views,
+    checklist_views,
     counter_views,
     lists_views,
     networks_views,
@@ -76,4 +77,5 @@ urlpatterns += [
     path("users/<int:membership_id>/second-factor-reset/", users_views.user_second_factor_reset,
          name="user_second_factor_reset"),
     path("networks/", networks_views.networks, name="networks"),
+    path("checklist/", checklist_views.checklist, name="checklist"),
 ]

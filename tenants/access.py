@@ -176,3 +176,8 @@ def access_city_staff_for_staff_admin(user, municipality: Municipality):
 
 def access_city_staff_membership_for_staff_admin(user, municipality: Municipality, membership_id) -> Membership | None:
     return access_city_staff_for_staff_admin(user, municipality).filter(pk=membership_id).first()
+def dangerously_city_staff_admin_ids(municipality: Municipality):
+    """Ids of a city's active staff administrators, as a subquery, for the go-live checklist: it
+    describes the city's state whoever looks at it (the platform console or the city itself)."""
+    return (Membership.objects.filter(municipality=municipality, role=Role.STAFF_ADMIN, user__is_active=True)
+            .values("user_id"))

@@ -8,3 +8,10 @@ class NetworkConfig(AppConfig):
     label = "lgwan_network"
     verbose_name = "LGWAN access (public)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lgwan_access.network.checklist import CHECKS
+        from tenants.checklist import checklist_register
+
+        for check in CHECKS:
+            checklist_register(**check)

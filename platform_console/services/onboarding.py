@@ -45,7 +45,9 @@ logger = logging.getLogger(__name__)
 SEND_STAFF_WELCOME = "platform_console.send_staff_welcome"  # the task in platform_console/tasks.py
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,29}$")
-DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+# A full host name: at least two labels (a city's site is never a bare "localhost" or "not"), each
+# label 1–63 letters, digits or hyphens, neither starting nor ending with a hyphen, 253 at most.
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")
 RESERVED_SLUGS = frozenset({
     "public", "information_schema", "template", "default", "platform", "admin", "www", "api",
     "static", "media", "operator", "staff", "mail", "status", "test", "postgres",
@@ -102,12 +104,10 @@ def onboard_municipality(
     actor: User | None = None,
 ) -> OnboardingResult:
     started = time.perf_counter()
-    slug = (slug or "").strip().lower()
-    domains = _unique([d.strip().lower().rstrip(".") for d in domains if d and d.strip()])
-    languages = _unique([DEFAULT_LANGUAGE] + [code.strip().lower() for code in (languages or []) if code.strip()])
-    errors = _validate(
+    slug, domains, languages = _normalise(slug, domains, languages)
+    errors = onboarding_errors(
         slug=slug, name=name, domains=domains, wards=wards, languages=languages,
-        default_slot_minutes=default_slot_minutes, colours=[primary_colour, accent_colour],
+        default_slot_minutes=default_slot_minutes, primary_colour=primary_colour, accent_colour=accent_colour,
         admin_username=admin_username, admin_email=admin_email, admin_password=admin_password,
         contact_email=contact_email, opening_hours=opening_hours, capacity_per_slot=capacity_per_slot,
     )
@@ -166,8 +166,30 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, colours, admin_username,
-              admin_email, admin_password, contact_email, opening_hours, capacity_per_slot) -> dict[str, list]:
+def _normalise(slug, domains, languages) -> tuple[str, list[str], list[str]]:
+    slug = (slug or "").strip().lower()
+    domains = _unique([d.strip().lower().rstrip(".") for d in domains if d and d.strip()])
+    languages = _unique([DEFAULT_LANGUAGE] + [code.strip().lower() for code in (languages or []) if code.strip()])
+    return slug, domains, languages
+
+
+def domain_errors(domains: list[str]) -> list:
+    """One message per domain that is not a full host name or is already in use (each token on its own)."""
+    messages = []
+    for domain in domains:
+        if not DOMAIN_PATTERN.match(domain):
+            messages.append(_("“%(domain)s” is not a valid domain name (a full host name such as "
+                              "city.example.jp).") % {"domain": domain})
+        elif domain in settings.MADOGUCHI_PUBLIC_DOMAINS or dangerously_domain_taken(domain):
+            messages.append(_("The domain “%(domain)s” is already in use.") % {"domain": domain})
+    return messages
+
+
+def onboarding_errors(*, slug, name, domains, wards, languages, default_slot_minutes, primary_colour,
+                      accent_colour, admin_username, admin_email, admin_password, contact_email, opening_hours,
+                      capacity_per_slot) -> dict[str, list]:
+    """Every problem with these details at once, keyed by the field it belongs to (nothing is written)."""
+    slug, domains, languages = _normalise(slug, domains, languages)
     errors: dict[str, list] = {}
 
     def add(key, message):
@@ -183,21 +205,18 @@ def _validate(*, slug, name, domains, wards, languages, default_slot_minutes, co
         add("name", _("Enter the municipality's official name."))
     if not domains:
         add("domains", _("Enter at least one domain."))
-    for domain in domains:
-        if not DOMAIN_PATTERN.match(domain):
-            add("domains", _("“%(domain)s” is not a valid domain name.") % {"domain": domain})
-        elif domain in settings.MADOGUCHI_PUBLIC_DOMAINS or dangerously_domain_taken(domain):
-            add("domains", _("The domain “%(domain)s” is already in use.") % {"domain": domain})
+    for message in domain_errors(domains):
+        add("domains", message)
     unknown = [code for code in languages if code not in supported_language_codes()]
     if unknown:
         add("languages", _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(unknown)})
     if default_slot_minutes not in SlotLength.values:
         add("default_slot_minutes", _("Slot length must be 60, 30, 20, 15 or 10 minutes."))
-    for colour in colours:
+    for key, colour in (("primary_colour", primary_colour), ("accent_colour", accent_colour)):
         try:
-            COLOUR_VALIDATOR(colour)
+            COLOUR_VALIDATOR(colour or "")
         except ValidationError:
-            add("branding", _("“%(colour)s” is not a colour of the form #RRGGBB.") % {"colour": colour})
+            add(key, _("“%(colour)s” is not a colour of the form #RRGGBB.") % {"colour": colour})
     if not wards:
         add("wards", _("Enter at least one ward with its ward office."))
     codes = [ward.code for ward in wards]

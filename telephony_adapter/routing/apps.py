@@ -7,3 +7,10 @@ class TelephonyRoutingConfig(AppConfig):
     name = "telephony_adapter.routing"
     label = "telephony_routing"
     verbose_name = "Call routing"
+
+    def ready(self):
+        from telephony_adapter.routing.checklist import CHECKS
+        from tenants.checklist import checklist_register
+
+        for check in CHECKS:
+            checklist_register(**check)

@@ -39,3 +39,10 @@ def call_centre_setup(*, municipality, number: str, operators=(), referrals: lis
                 Referral.objects.create(name=name, phone=phone, topics=topics, sort_order=order)
         for user in operators:
             presence_of(user)
+
+
+def dialled_number_deactivate(*, number: str, municipality) -> bool:
+    """Stop routing a number to a city (kept for the call history); False if it was not routed there."""
+    national = e164_to_national(number)
+    return bool(DialledNumber.objects.filter(number=national, municipality=municipality, is_active=True)
+                .update(is_active=False))

@@ -24,7 +24,7 @@ def test_suspended_city_answers_with_a_clear_page_everywhere(client_a, city_a, s
         assert response.status_code == 503
         page = response.content.decode()
         assert "青葉市" in page and "0120-111-111" in page
-        assert "contract ended" not in page  # the reason is internal
+        assert "contract ended" in page  # citizens are told why
     municipality_set_status(municipality=city_a, status=Municipality.Status.ACTIVE)
     assert client_a.get("/").status_code == 200
 
@@ -39,6 +39,8 @@ def test_platform_admin_suspends_and_reactivates_from_the_console(platform_clien
     platform_client.post("/platform/cities/alpha/status/", {"status": "suspended", "reason": "unpaid"})
     assert client_a.get("/").status_code == 503
     platform_client.post("/platform/cities/alpha/status/", {"status": "active"})
+    assert client_a.get("/").status_code == 503  # no reason, no change
+    platform_client.post("/platform/cities/alpha/status/", {"status": "active", "reason": "paid"})
     assert client_a.get("/").status_code == 200
 
 
