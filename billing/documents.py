@@ -17,6 +17,7 @@ from django.utils import translation
 from billing.models import CompletionReport, DateStyle, Statement
 from billing.money import tax_by_rate
 from booking.formatting import wareki
+from booking.models import Channel
 
 PAYMENT_DAYS = 30  # 第3章3: paid within 30 days of the invoice's receipt
 
@@ -94,27 +95,34 @@ def statement_csv(statement: Statement) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _report_context(report: CompletionReport, channel_names: dict[str, str]) -> dict:
+def channel_names() -> dict[str, str]:
+    """The booking channels as the report prints them (in the active language)."""
+    return {code: str(label) for code, label in Channel.choices}
+
+
+def _report_context(report: CompletionReport) -> dict:
     figures = report.figures
+    with translation.override("ja"):
+        names = channel_names()
     channels = [{"name": name, "bookings": figures.get("bookings", {}).get(code, 0),
                  "changes": figures.get("changes", {}).get(code, 0),
                  "cancellations": figures.get("cancellations", {}).get(code, 0)}
-                for code, name in channel_names.items()]
+                for code, name in names.items()]
     return {"report": report, "figures": figures, "channels": channels,
             "month_label": japanese_month(report.month, DateStyle.JAPANESE_ERA),
             "issued_on": japanese_date(report.issued_at, DateStyle.JAPANESE_ERA) if report.issued_at else ""}
 
 
-def report_pdf(report: CompletionReport, channel_names: dict[str, str]) -> bytes:
+def report_pdf(report: CompletionReport) -> bytes:
     from weasyprint import HTML
 
     with translation.override("ja"):
-        html = render_to_string("billing/print/report.html", _report_context(report, channel_names))
+        html = render_to_string("billing/print/report.html", _report_context(report))
     return HTML(string=html).write_pdf()
 
 
-def report_csv(report: CompletionReport, channel_names: dict[str, str]) -> bytes:
-    context = _report_context(report, channel_names)
+def report_csv(report: CompletionReport) -> bytes:
+    context = _report_context(report)
     figures = report.figures
     out = io.StringIO()
     out.write("\ufeff")

@@ -6,6 +6,7 @@ from lgwan_access import data_admin
 
 urlpatterns = [
     path("staff/data/", data_admin.site.urls),
+    path("staff/billing/", include("billing.web.urls_staff")),
     path("staff/", include("lgwan_access.urls")),
     *common,
     path("", include("booking.web.urls")),

@@ -120,7 +120,7 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
             raise FrozenError(gettext_lazy("This statement is already issued."))
         if locked.kind != Statement.Kind.INVOICE:
             raise BillingError()
-        locked.number = _next_number(settings.BILLING_INVOICE_SERIES, now.year)
+        locked.number = _next_number(settings.BILLING_INVOICE_SERIES, timezone.localdate(now).year)
         locked.status, locked.issued_at = DocumentStatus.ISSUED, now
         locked.issued_by_label = actor.get_username()
         locked.save(update_fields=["number", "status", "issued_at", "issued_by_label"])
@@ -159,7 +159,7 @@ def credit_note_issue(*, statement: Statement, actor: User, reason: str, amount_
         note.save()
         line.statement = note
         line.save()
-        note.number = _next_number(settings.BILLING_CREDIT_NOTE_SERIES, now.year)
+        note.number = _next_number(settings.BILLING_CREDIT_NOTE_SERIES, timezone.localdate(now).year)
         note.status, note.issued_at, note.issued_by_label = DocumentStatus.ISSUED, now, actor.get_username()
         note.save(update_fields=["number", "status", "issued_at", "issued_by_label"])
         platform_audit_record(actor=actor, action="billing.credit_note.issue", municipality=invoice.municipality,
