@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 from operations.models import Incident, Severity
 
@@ -22,8 +23,8 @@ def incidents_for_report(*, scope: str, start: dt.datetime, end: dt.datetime) ->
         until = min(incident.resolved_at or end, end)
         minutes = max(0, int((until - max(incident.opened_at, start)).total_seconds() // 60))
         rows.append({
-            "opened_at": incident.opened_at.isoformat(),
-            "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else "",
+            "opened_at": timezone.localtime(incident.opened_at).isoformat(),
+            "resolved_at": timezone.localtime(incident.resolved_at).isoformat() if incident.resolved_at else "",
             "title": incident.title or incident.check_name,
             "component": incident.component,
             "severity": incident.severity,

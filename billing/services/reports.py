@@ -23,6 +23,7 @@ from django_tenants.utils import tenant_context
 
 from billing.errors import FrozenError
 from billing.models import CompletionReport, DocumentStatus
+from booking.clock import local
 from booking.models import AuditEntry
 from booking.selectors.phone import cancellations_by_channel, changes_by_channel, reservations_by_channel
 from telephony_adapter.models import Complaint, Escalation
@@ -61,9 +62,9 @@ def report_figures(*, municipality: Municipality, month: dt.date) -> dict:
             "calls": {"total": level.calls, "offered": level.offered, "answered": level.answered,
                       "abandoned": level.abandoned, "answer_rate": _rate(level.answer_rate),
                       "abandonment_rate": _rate(level.abandonment_rate)},
-            "complaints": [{"created_at": c.created_at.isoformat(), "category": c.category, "status": c.status,
+            "complaints": [{"created_at": local(c.created_at).isoformat(), "category": c.category, "status": c.status,
                             "resolution": c.resolution[:300]} for c in complaints],
-            "escalations": [{"created_at": e.created_at.isoformat(), "ward": e.ward.name,
+            "escalations": [{"created_at": local(e.created_at).isoformat(), "ward": e.ward.name,
                              "reason": e.reason[:300]} for e in escalations],
         }
     figures["incidents"] = _incidents(municipality, start, end)
