@@ -73,7 +73,7 @@ def _prepare():
             CROSS JOIN LATERAL generate_series(1, k.n) AS g
             WHERE m.schema_name LIKE %(prefix)s
             ON CONFLICT DO NOTHING
-        """, {"at": dt.datetime(2026, 10, 15, 1, tzinfo=dt.timezone.utc), "month": MONTH, "bookings": BOOKINGS,
+        """, {"at": dt.datetime(2026, 10, 15, 1, tzinfo=dt.UTC), "month": MONTH, "bookings": BOOKINGS,
               "prefix": PREFIX + "%"})
         cursor.execute("ANALYZE billing_usagerecord")
         cursor.execute("SELECT count(*) FROM billing_usagerecord")

@@ -162,3 +162,17 @@ def test_a_draft_cannot_get_a_credit_note_and_a_reason_is_required(city_a, platf
     with pytest.raises(BillingError):
         credit_note_issue(statement=issued, actor=platform_admin, reason="  ", amount_yen=1)
     assert not Statement.objects.filter(kind=Statement.Kind.CREDIT_NOTE).exists()
+
+
+def test_the_scheduled_task_drafts_last_months_statement_of_every_city_with_a_plan(city_a, city_b):
+    from billing.tasks import draft_statements_for_all_cities
+
+    make_plan(city_a, base_fee_yen=0, per_booking_yen=Decimal(100))
+    book(city_a, dt.datetime(2026, 11, 2, 10, tzinfo=TOKYO))
+    with time_machine.travel(dt.datetime(2026, 12, 1, 6, tzinfo=TOKYO), tick=False):
+        assert draft_statements_for_all_cities() == 1  # city B has no plan: no statement
+        draft_statements_for_all_cities()  # twice: still one draft per city and month
+
+    statement = Statement.objects.get(municipality=city_a, month=NOV)
+    assert (statement.status, statement.subtotal_yen, statement.number) == (DocumentStatus.DRAFT, 100, None)
+    assert not Statement.objects.filter(municipality=city_b).exists()
