@@ -117,3 +117,26 @@ def test_staff_menu_shows_billing_to_staff_admins_only(city_a, staff_a):
     admin = MembershipFactory(municipality=city_a, role=Role.STAFF_ADMIN).user
     assert "/staff/billing/" in _as(admin, "alpha.localhost").get("/staff/").content.decode()
     assert "/staff/billing/" not in _as(staff_a, "alpha.localhost").get("/staff/").content.decode()
+
+
+def test_platform_admin_corrects_an_issued_statement_and_issues_a_report_through_the_pages(platform_admin,
+                                                                                          documents_a):
+    client = _as(platform_admin, "localhost")
+    issued = documents_a["issued"]
+    page = client.get(f"/platform/billing/statements/{issued.pk}/").content.decode()
+    assert issued.number in page and "/credit-note/" in page
+    refused = client.post(f"/platform/billing/statements/{issued.pk}/credit-note/",
+                          {"reason": "誤請求", "amount_yen": str(issued.subtotal_yen + 1)}, follow=True)
+    assert f"1円から{issued.subtotal_yen}円まで" in refused.content.decode()
+    assert not Statement.objects.filter(corrects=issued).exists()
+    done = client.post(f"/platform/billing/statements/{issued.pk}/credit-note/",
+                       {"reason": "誤請求", "amount_yen": "500"}, follow=True)
+    note = Statement.objects.get(corrects=issued)
+    assert note.number in done.content.decode() and note.total_yen == -550
+
+    report = documents_a["draft_report"]
+    assert client.get(f"/platform/billing/reports/{report.pk}/").status_code == 200
+    assert client.get(f"/platform/billing/reports/{report.pk}.csv").content.decode("utf-8-sig").startswith("section")
+    client.post(f"/platform/billing/reports/{report.pk}/issue/", {"remarks": "特記事項なし"})
+    report.refresh_from_db()
+    assert report.status == DocumentStatus.ISSUED and report.remarks == "特記事項なし"
