@@ -38,6 +38,8 @@ def issued_statement(django_db_setup, django_db_blocker):
             UsageEvent(UsageKind.CALL_MINUTES, "call:browser:1", moment, 2345),
             *[UsageEvent(UsageKind.IVR_SESSION, f"call:browser:{n}", moment) for n in range(321)]])
         statement = statement_issue(statement=statement_draft(municipality=alpha, month=MONTH), actor=admin)
+        platform_admin = User.objects.create_user(username="browser-billing-platform", password=TEST_PASSWORD,
+                                                  is_platform_admin=True)
         try:
             yield statement
         finally:
@@ -49,7 +51,7 @@ def issued_statement(django_db_setup, django_db_blocker):
                 InvoiceSequence.objects.filter(series="MDG").delete()
             UsageRecord.objects.filter(municipality=alpha, month=MONTH).delete()
             Plan.objects.filter(municipality=alpha, effective_from=MONTH).delete()
-            User.objects.filter(pk=admin.pk).delete()
+            User.objects.filter(pk__in=[admin.pk, platform_admin.pk]).delete()
 
 
 def test_staff_admin_downloads_the_statement_pdf(browser, live_port, issued_statement, artifacts, tmp_path):
@@ -84,3 +86,23 @@ def test_staff_admin_downloads_the_statement_pdf(browser, live_port, issued_stat
     image.save(artifacts / "billing-statement-pdf.png")
     pdf.close()
     assert image.size[0] > 1000 and image.convert("L").getextrema()[0] < 50  # a page with dark print on it
+
+
+def test_platform_admin_sees_the_city_and_the_statement(browser, live_port, issued_statement, artifacts):
+    base = f"http://localhost:{live_port}"
+    context = browser.new_context(locale="ja-JP", **DEVICES["desktop"])
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/platform/billing/cities/alpha/?month=2025-01")
+        page.get_by_label("ユーザー名").fill("browser-billing-platform")
+        page.get_by_label("パスワード").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="ログイン").click()
+        page.wait_for_url(f"{base}/platform/billing/cities/alpha/?month=2025-01")
+        assert "1234" in page.locator("dl.summary").first.inner_text()  # the month's bookings
+        page.screenshot(path=str(artifacts / "billing-platform-city.png"), full_page=True)
+        page.get_by_role("link", name=issued_statement.number).click()
+        assert "赤伝を発行" in page.content()
+        page.screenshot(path=str(artifacts / "billing-platform-statement.png"), full_page=True)
+    finally:
+        context.close()
