@@ -23,6 +23,7 @@ from django_tenants.utils import tenant_context
 
 from billing.errors import FrozenError
 from billing.models import CompletionReport, DocumentStatus
+from billing.services.statements import draft_lock
 from booking.clock import local
 from booking.models import AuditEntry
 from booking.selectors.phone import cancellations_by_channel, changes_by_channel, reservations_by_channel
@@ -78,6 +79,7 @@ def report_draft(*, municipality: Municipality, month: dt.date) -> CompletionRep
     month = month.replace(day=1)
     figures = report_figures(municipality=municipality, month=month)
     with transaction.atomic():
+        draft_lock(municipality)
         report = (CompletionReport.objects.select_for_update()
                   .filter(municipality=municipality, month=month).first())
         if report is not None and report.is_issued:

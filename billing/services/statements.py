@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,8 @@ from billing.money import booking_bands, line_amount, tax_by_rate
 from billing.selectors import credited_so_far, plan_for_month, usage_totals
 from tenants.models import Municipality, User
 from tenants.services.audit import platform_audit_record
+
+DRAFT_LOCK = 7301  # advisory lock class of billing's drafts (the second key is the city)
 
 
 def _issuer() -> dict:
@@ -67,10 +69,17 @@ def _totals(statement: Statement, lines: list[StatementLine]) -> None:
     statement.total_yen = statement.subtotal_yen + statement.tax_yen
 
 
+def draft_lock(municipality: Municipality) -> None:
+    """Two drafts of one city at once (the task and an admin) take turns: the second finds the first's row."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DRAFT_LOCK, municipality.pk])
+
+
 def statement_draft(*, municipality: Municipality, month: dt.date) -> Statement:
     """The month's invoice as a draft, computed afresh from usage and plan; an issued one is left alone."""
     month = month.replace(day=1)
     with transaction.atomic():
+        draft_lock(municipality)
         statement = (Statement.objects.select_for_update()
                      .filter(municipality=municipality, month=month, kind=Statement.Kind.INVOICE).first())
         if statement is not None and statement.is_issued:
