@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections bench-cities lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections bench-cities bench-billing lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -65,6 +65,9 @@ bench-connections: install
 
 bench-reservations: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_reservations.py
+
+bench-billing: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_billing.py
 
 bench-import: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_import.py

@@ -79,5 +79,10 @@ app.conf.beat_schedule = {
     "call-centre-purge-routing": {"task": "telephony_adapter.purge_routing", "schedule": crontab(hour=4, minute=10)},
     "tenants-login-throttle-purge": {"task": "tenants.login_throttle_purge", "schedule": crontab(hour=3, minute=45)},
     "platform-city-summaries": {"task": "platform_console.refresh_city_summaries", "schedule": crontab(minute="*/5")},
+    "billing-usage": {"task": "billing.record_usage_for_all_cities", "schedule": crontab(minute="*/10")},
+    "billing-completion-reports": {"task": "billing.draft_reports_for_all_cities",
+                                   "schedule": crontab(day_of_month=1, hour=5, minute=0)},
+    "billing-statements": {"task": "billing.draft_statements_for_all_cities",
+                           "schedule": crontab(day_of_month=1, hour=6, minute=0)},
 }
 app.autodiscover_tasks()

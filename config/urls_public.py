@@ -7,6 +7,7 @@ from platform_console import landing
 
 urlpatterns = [
     path("", landing.landing, name="landing"),
+    path("platform/billing/", include("billing.web.urls_platform")),
     path("platform/", include("platform_console.urls")),
     path("", include("telephony_adapter.urls")),  # /operator/ and /telephony/
     path("operations/", include("operations.urls")),

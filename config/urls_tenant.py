@@ -5,6 +5,7 @@ from config.urls_common import urlpatterns as common
 
 urlpatterns = [
     path("staff/calls/", include("telephony_adapter.staff_urls")),
+    path("staff/billing/", include("billing.web.urls_staff")),
     path("staff/", include("lgwan_access.urls")),
     *common,
     path("", include("booking.web.urls")),

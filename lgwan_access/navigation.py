@@ -23,6 +23,7 @@ SECTIONS = [
     ("telephony_staff:complaints", _("Complaints"), False),
     ("telephony_staff:referrals", _("Referral directory"), False),
     ("lgwan_access:settings", _("Settings"), True),
+    ("billing_staff:statements", _("Statements and reports"), True),
     ("lgwan_access:checklist", _("Go-live checklist"), True),
     ("lgwan_access:users", _("Users"), True),
     ("lgwan_access:audit", _("Audit"), True),

@@ -330,3 +330,13 @@ TELEPHONY_OUTBOUND_TRANSPORT = env.str("TELEPHONY_OUTBOUND_TRANSPORT", default="
 # How often a waiting caller hears their position, and how many free times the IVR reads out.
 TELEPHONY_QUEUE_ANNOUNCE_SECONDS = env.int("TELEPHONY_QUEUE_ANNOUNCE_SECONDS", default=20)
 TELEPHONY_IVR_SLOTS_OFFERED = env.int("TELEPHONY_IVR_SLOTS_OFFERED", default=3)
+
+# Billing (PLT-3): who issues the statements, the qualified invoice (適格請求書) registration number,
+# the numbering series, and where the completion report reads the month's incidents (a function named
+# by its dotted path: billing sits beside operations and never imports it)
+BILLING_ISSUER_NAME = env.str("BILLING_ISSUER_NAME", default="madoguchi 運営事業者")
+BILLING_ISSUER_REGISTRATION_NUMBER = env.str("BILLING_ISSUER_REGISTRATION_NUMBER", default="T1234567890123")
+BILLING_INVOICE_SERIES = env.str("BILLING_INVOICE_SERIES", default="MDG")
+BILLING_CREDIT_NOTE_SERIES = env.str("BILLING_CREDIT_NOTE_SERIES", default="MDGC")
+BILLING_TAX_RATE_PERCENT = 10
+BILLING_INCIDENTS_SOURCE = env.str("BILLING_INCIDENTS_SOURCE", default="operations.reporting.incidents_for_report")

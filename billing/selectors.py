@@ -1,0 +1,82 @@
+"""Reads of billing (public schema). Views call these with the acting user already checked by a guard."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, Sum
+
+from billing.models import CompletionReport, DocumentStatus, Plan, Statement, UsageKind, UsageRecord
+from tenants.models import Municipality
+
+
+def plan_for_month(municipality: Municipality, month: dt.date) -> Plan | None:
+    """The plan in force on the first day of `month` (the latest that took effect by then)."""
+    return (Plan.objects.filter(municipality=municipality, effective_from__lte=month)
+            .order_by("-effective_from").first())
+
+
+def plans_of(municipality: Municipality):
+    return Plan.objects.filter(municipality=municipality).order_by("-effective_from")
+
+
+def usage_totals(municipality: Municipality, month: dt.date) -> dict[str, int]:
+    """Quantities of the month by kind, and `booking_cancelled_same_month`."""
+    rows = (UsageRecord.objects.filter(municipality=municipality, month=month).values("kind")
+            .annotate(total=Sum("quantity"), same=Sum("quantity", filter=Q(same_month=True))))
+    totals = {kind: 0 for kind in UsageKind.values}
+    totals["booking_cancelled_same_month"] = 0
+    for row in rows:
+        totals[row["kind"]] = row["total"] or 0
+        if row["kind"] == UsageKind.BOOKING_CANCELLED:
+            totals["booking_cancelled_same_month"] = row["same"] or 0
+    return totals
+
+
+def usage_by_city(month: dt.date) -> dict[int, dict[str, int]]:
+    """Every city's quantities of the month, in one query (the platform's usage page)."""
+    found: dict[int, dict[str, int]] = {}
+    for row in (UsageRecord.objects.filter(month=month).values("municipality_id", "kind")
+                .annotate(total=Sum("quantity"))):
+        found.setdefault(row["municipality_id"], {})[row["kind"]] = row["total"]
+    return found
+
+
+def statements_for_platform(*, month: dt.date | None = None, municipality: Municipality | None = None):
+    found = Statement.objects.select_related("municipality", "corrects")
+    if month is not None:
+        found = found.filter(month=month)
+    if municipality is not None:
+        found = found.filter(municipality=municipality)
+    return found.order_by("-month", "municipality__name", "kind", "id")
+
+
+def issued_statements_of(municipality: Municipality):
+    """Only the city's own issued statements and credit notes (a draft is the platform's business)."""
+    return (Statement.objects.filter(municipality=municipality, status=DocumentStatus.ISSUED)
+            .select_related("corrects").order_by("-month", "-issued_at"))
+
+
+def issued_statement_of(municipality: Municipality, pk: int) -> Statement | None:
+    return issued_statements_of(municipality).filter(pk=pk).first()
+
+
+def reports_for_platform(*, month: dt.date | None = None):
+    found = CompletionReport.objects.select_related("municipality")
+    if month is not None:
+        found = found.filter(month=month)
+    return found.order_by("-month", "municipality__name")
+
+
+def issued_reports_of(municipality: Municipality):
+    return CompletionReport.objects.filter(municipality=municipality, status=DocumentStatus.ISSUED).order_by("-month")
+
+
+def issued_report_of(municipality: Municipality, pk: int) -> CompletionReport | None:
+    return issued_reports_of(municipality).filter(pk=pk).first()
+
+
+def credited_so_far(statement: Statement) -> int:
+    """What the issued credit notes of an invoice already took off (positive yen, excluding tax)."""
+    total = (Statement.objects.filter(corrects=statement, status=DocumentStatus.ISSUED)
+             .aggregate(total=Sum("subtotal_yen"))["total"]) or 0
+    return -total
