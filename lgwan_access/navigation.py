@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:api_tokens", _("API tokens"), False),
 ]
 
 
