@@ -318,6 +318,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"NoticeStatusEnum": "booking.models.NoticeStatus",
+                            "BookingStatusEnum": "booking.models.ReservationStatus",
+                            "ChannelEnum": "booking.models.Channel"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "lgwan_access.api.schema.add_error_responses"],
 }

@@ -6,7 +6,7 @@ import logging
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
-from lgwan_access.guards import network_allowed, staff_request_membership
+from lgwan_access import guards
 from tenants.models import STAFF_ROLES, Role
 
 security_log = logging.getLogger("madoguchi.security")
@@ -29,7 +29,7 @@ class StaffAdminOnly(exceptions.PermissionDenied):
 
 def check_network(request) -> None:
     """Refuse a request from outside the city's LGWAN ranges, before anything else is read."""
-    if not network_allowed(request._request):
+    if not guards.network_allowed(request._request):
         security_log.warning("staff API refused outside LGWAN ranges: %s", request.path)
         raise OutsideNetwork()
 
@@ -41,7 +41,7 @@ class StaffApiPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        membership = staff_request_membership(request, STAFF_ROLES)
+        membership = guards.staff_request_membership(request, STAFF_ROLES)
         if membership is None:
             security_log.warning("staff API refused for user %s: %s", request.user.pk, request.path)
             raise NotStaffHere()

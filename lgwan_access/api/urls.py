@@ -1,5 +1,5 @@
 """/api/staff/v1/ on each city's domain: the staff API, its OpenAPI schema and its documentation page."""
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from lgwan_access.api import schema, views
@@ -21,4 +21,5 @@ urlpatterns = [
     path("imports/cards/<int:pk>/", views.CardImportDetailView.as_view(), name="card-import-detail"),
     path("exports/bookings/", views.BookingExportView.as_view(), name="booking-export"),
     *router.urls,
+    re_path(r"^[\s\S]*$", views.not_found),  # anything else under the API answers in the API's error shape
 ]

@@ -16,7 +16,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -49,6 +51,16 @@ from lgwan_access.services.staff_api import (
 )
 
 ID_PATTERN = r"[0-9]{1,18}"
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, *args, **kwargs):
+    """An address under /api/staff/v1/ that names nothing: 404 in the error shape (still behind the network)."""
+    check_network(request)
+    raise NotFound()
 
 
 class StaffApiMixin:
@@ -154,6 +166,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 class PlaceListView(StaffApiMixin, APIView):
+    pagination_class = None  # a city has a handful of places
     @extend_schema(summary=_("Places"), responses={200: s.PlaceSerializer(many=True)})
     def get(self, request):
         return Response(s.PlaceSerializer(places_listed(), many=True).data)
@@ -243,12 +256,14 @@ class CardImportDetailView(StaffApiMixin, APIView):
         return Response(s.CardImportSerializer(progress.card_import).data)
 
 
-class CsvRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
+class JsonErrorsNegotiation(BaseContentNegotiation):
+    """The export streams its CSV itself; what reaches a renderer is an error, always JSON."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data)  # only errors reach a renderer: the CSV streams itself
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class _Echo:
@@ -280,7 +295,7 @@ _EXPORT_PARAMETERS = [
 
 
 class BookingExportView(StaffApiMixin, APIView):
-    renderer_classes = [renderers.JSONRenderer, CsvRenderer]
+    content_negotiation_class = JsonErrorsNegotiation
     filterset_class = BookingFilter
 
     @extend_schema(summary=_("Bookings as CSV (streamed)"),
