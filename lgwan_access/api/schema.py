@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
 
 from lgwan_access.api.exceptions import api_exception_handler
 from lgwan_access.api.permissions import check_network
@@ -73,6 +74,12 @@ class NetworkGuardMixin:
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        # refusals in the API's one shape, as JSON, not as a schema document or an HTML page
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
 
 
 class StaffSchemaView(NetworkGuardMixin, SpectacularAPIView):
