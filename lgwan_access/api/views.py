@@ -40,6 +40,7 @@ from lgwan_access.api.exceptions import api_exception_handler
 from lgwan_access.api.filters import BookingFilter, NoticeFilter
 from lgwan_access.api.pagination import StaffApiPagination
 from lgwan_access.api.permissions import StaffApiPermission, check_network
+from lgwan_access.api.throttling import StaffApiThrottle
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
 from lgwan_access.services.staff_api import (
@@ -70,6 +71,7 @@ class StaffApiMixin:
     permission_classes = [StaffApiPermission]
     renderer_classes = [renderers.JSONRenderer]
     pagination_class = StaffApiPagination
+    throttle_classes = [StaffApiThrottle]
 
     def initial(self, request, *args, **kwargs):
         check_network(request)
