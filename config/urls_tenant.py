@@ -6,6 +6,7 @@ from lgwan_access import data_admin
 
 urlpatterns = [
     path("staff/data/", data_admin.site.urls),
+    path("staff/calls/", include("telephony_adapter.staff_urls")),
     path("staff/", include("lgwan_access.urls")),
     path("api/staff/v1/", include("lgwan_access.api.urls")),
     *common,

@@ -72,8 +72,10 @@ def fill(translations: dict) -> int:
             text = translations.get(_key(entry), {}).get(language)
             if not text:
                 continue
-            if entry.msgid_plural:
-                entry.msgstr_plural = {index: text for index in (entry.msgstr_plural or {0: ""})}
+            if entry.msgid_plural:  # one text for every form, or a list of forms
+                forms = sorted(entry.msgstr_plural or {0: ""})
+                entry.msgstr_plural = {index: text[min(index, len(text) - 1)] if isinstance(text, list) else text
+                                       for index in forms}
             else:
                 entry.msgstr = text
             if "fuzzy" in entry.flags:

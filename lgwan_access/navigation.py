@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    # the call centre's pages for the city (telephony_adapter.staff_urls)
+    ("telephony_staff:complaints", _("Complaints"), False),
+    ("telephony_staff:referrals", _("Referral directory"), False),
     ("lgwan_access:api_tokens", _("API tokens"), False),
 ]
 

@@ -46,7 +46,7 @@ def make_schemas(count: int) -> list[str]:
     started = time.perf_counter()
     cloner = CloneSchema()
     for index, name in enumerate(missing, start=1):
-        cloner.clone_schema("tenant_template", name, "NO DATA")
+        cloner.clone_schema("tenant_template", name, "NODATA")
         if index % 250 == 0:
             print(f"  {index}/{len(missing)} schemas cloned ({time.perf_counter() - started:.0f} s)", flush=True)
     if missing:
