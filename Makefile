@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-pages bench-connections lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -68,6 +68,9 @@ bench-reservations: install
 
 bench-import: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_import.py
+
+bench-export: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_export.py
 
 # A simulated day of the call centre (three cities, Poisson arrivals) through the real distribution code.
 SIMULATE_ARGS ?=

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booking import barcodes
-from booking.clock import local
+from booking.clock import city_tz, local
 from booking.models import Place
 from booking.selectors.cards import STAGES, card_progress
 from booking.selectors.pull_list import PullListLine, pull_list
@@ -49,6 +49,30 @@ def pull_list_pdf(*, place: Place, day: dt.date, language: str = "ja") -> bytes:
     from weasyprint import HTML
 
     return HTML(string=pull_list_html(place=place, day=day, language=language)).write_pdf()
+
+
+def appointment_sheet_html(*, place: Place, day: dt.date, language: str = "ja", era: bool = False) -> str:
+    """The day's appointments at a place, by time, for the counter (DATA-1); `era` dates as 令和."""
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    from booking.formatting import JA_WEEKDAYS, wareki
+    from booking.selectors.booking_lists import appointment_sheet
+
+    lines = appointment_sheet(place=place, day=day)
+    with translation.override(language), timezone.override(city_tz()):
+        day_label = (f"{wareki(day)}（{JA_WEEKDAYS[day.weekday()]}）" if era
+                     else f"{day:%Y-%m-%d} ({WEEKDAYS_ABBR[day.weekday()]})")
+        return render_to_string("booking/print/appointment_sheet.html", {
+            "place": place, "day": day, "day_label": day_label, "lines": lines, "language": language,
+            "printed_at": local(timezone.now()),
+        })
+
+
+def appointment_sheet_pdf(*, place: Place, day: dt.date, language: str = "ja", era: bool = False) -> bytes:
+    """The appointment sheet of a day and place as a PDF on A4 (weasyprint, IPA fonts)."""
+    from weasyprint import HTML
+
+    return HTML(string=appointment_sheet_html(place=place, day=day, language=language, era=era)).write_pdf()
 
 
 def box_label_svg(box_code: str) -> str:

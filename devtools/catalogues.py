@@ -48,7 +48,7 @@ def update() -> None:
                 entry.flags.remove("fuzzy")
                 entry.msgstr = ""
                 entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
-                entry.previous_msgid = entry.previous_msgctxt = None
+                entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
         catalogue.save()
 
 

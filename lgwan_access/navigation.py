@@ -9,9 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS = [
     ("lgwan_access:home", _("Today"), False),
+    ("lgwan_access:calendars", _("Calendars"), False),
+    ("lgwan_access:notices", _("Notices"), False),
+    ("lgwan_access:counter", _("Counter"), False),
+    ("lgwan_access:bulk_notices", _("Add notices"), False),
+    ("lgwan_access:cards_check_in", _("Check-in"), False),
+    ("lgwan_access:pull_list", _("Pull list"), False),
+    ("lgwan_access:handover", _("Handover"), False),
+    ("lgwan_access:cards_progress", _("Cards/progress"), False),
+    ("lgwan_access:cards_imports", _("Card import"), False),
+    ("lgwan_access:lists", _("Lists and exports"), False),
     # the call centre's pages for the city (telephony_adapter.staff_urls)
     ("telephony_staff:complaints", _("Complaints"), False),
     ("telephony_staff:referrals", _("Referral directory"), False),
+    ("lgwan_access:settings", _("Settings"), True),
+    ("lgwan_access:audit", _("Audit"), True),
     ("lgwan_access:api_tokens", _("API tokens"), False),
 ]
 

@@ -1,19 +1,5 @@
-"""The municipal staff console (reached over LGWAN)."""
-from __future__ import annotations
+"""The municipal staff console (reached over LGWAN).
 
-from django.shortcuts import render
-
-from booking.selectors.lookups import places_with_wards, wards
-from lgwan_access.guards import staff_console
-from tenants.languages import language_name
-
-
-@staff_console
-def home(request):
-    municipality = request.tenant
-    return render(request, "lgwan_access/home.html", {
-        "places": places_with_wards(),
-        "wards": wards(),
-        "languages": [language_name(code) for code in municipality.languages()],
-        "role": request.membership.get_role_display(),
-    })
+Each section keeps its views in its own module (`lgwan_access/<section>_views.py`); the landing
+page is `today_views.home`.
+"""

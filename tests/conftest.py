@@ -161,6 +161,40 @@ def live_port(django_db_setup, django_db_blocker):
         server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole session (a second Playwright is refused)."""
+    from pathlib import Path
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make install` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
+    # stay synchronous, so Django's guard against ORM calls from async code does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """test-artifacts/screenshots, emptied once per session."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.MADOGUCHI_TEST_ARTIFACTS) / "screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _back_to_public():
     yield

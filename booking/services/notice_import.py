@@ -54,7 +54,11 @@ class LineError:
 
 @dataclass(frozen=True)
 class ImportResult:
-    created: int
+    created: int  # with `dry_run`: how many would be created
+    preview: tuple = ()  # the first PREVIEW_ROWS notices of the file, unsaved
+
+
+PREVIEW_ROWS = 20
 
 
 def decode(content: bytes) -> str:
@@ -71,7 +75,11 @@ def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def notices_import_csv(*, content: bytes, actor: Actor) -> ImportResult:
+def notices_import_csv(*, content: bytes, actor: Actor, dry_run: bool = False) -> ImportResult:
+    """Check every line, then add every notice in one transaction, audited; or raise and add nothing.
+
+    `dry_run` checks the whole file the same way and writes nothing (the staff console's preview).
+    """
     reader = csv.reader(io.StringIO(decode(content)))
     try:
         header = [cell.strip() for cell in next(reader)]
@@ -112,11 +120,13 @@ def notices_import_csv(*, content: bytes, actor: Actor) -> ImportResult:
         raise NoticeImportError(errors={"lines": [str(error) for error in errors]})
     if not notices:
         raise NoticeImportError(_("The file contains no notices."))
+    if dry_run:
+        return ImportResult(created=len(notices), preview=tuple(notices[:PREVIEW_ROWS]))
     with transaction.atomic():
         created = Notice.objects.bulk_create(notices, batch_size=1000)
         audit_record_many(actor=actor, action="notice.import", notices=created,
                           changes_of=lambda notice: {"status": notice.status})
-    return ImportResult(created=len(created))
+    return ImportResult(created=len(created), preview=tuple(created[:PREVIEW_ROWS]))
 
 
 def _parse(record, wards, places, ward_offices, existing, seen, line_number):
