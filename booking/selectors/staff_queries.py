@@ -6,11 +6,10 @@ the models themselves (views reach models only through selectors and services).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from booking.clock import at, local
+from booking.clock import at
 from booking.models import Notice, NoticeLoginGuard, Place, Reservation, ReservationStatus
 from booking.notice_numbers import normalise_notice_number
 
@@ -61,16 +60,3 @@ def places_listed() -> QuerySet:
 def place_by_code(code: str) -> Place | None:
     return Place.objects.filter(code=code).first()
 
-
-CSV_COLUMNS = ("booking_code", "notice_number", "ward", "place", "date", "time", "status", "channel", "created_at")
-
-
-def bookings_csv_rows(queryset: QuerySet) -> Iterator[tuple]:
-    """The rows of a bookings CSV, read in chunks (constant memory), in the city's time."""
-    rows = queryset.order_by("slot__starts_at", "id").values_list(
-        "code", "notice__number", "notice__ward__code", "slot__place__code", "slot__starts_at", "status", "channel",
-        "created_at")
-    for code, number, ward, place, starts_at, status, channel, created_at in rows.iterator(chunk_size=2000):
-        starts = local(starts_at)
-        yield (code, number, ward, place, starts.date().isoformat(), starts.strftime("%H:%M"), status, channel,
-               local(created_at).isoformat(timespec="seconds"))

@@ -14,6 +14,7 @@ from booking.notice_numbers import MAX_INPUT_LENGTH
 from tenants.languages import DEFAULT_LANGUAGE
 
 MAX_DAYS = 62  # slots and availability: at most this many days per request
+EXPORT_MAX_DAYS = 366  # as the console's lists
 
 
 class CityDateTimeField(serializers.DateTimeField):
@@ -111,6 +112,10 @@ class BookingCancelSerializer(serializers.Serializer):
 
 
 class DateRangeSerializer(serializers.Serializer):
+    """A place and a range of days, at most `max_days` of them."""
+
+    max_days = MAX_DAYS
+
     place = serializers.CharField(max_length=32, help_text=_("Place code"))
     date_from = serializers.DateField(help_text=_("First day (the city's date)"))
     date_to = serializers.DateField(required=False, help_text=_("Last day, included (default: the first day)"))
@@ -119,9 +124,9 @@ class DateRangeSerializer(serializers.Serializer):
         attrs.setdefault("date_to", attrs["date_from"])
         if attrs["date_to"] < attrs["date_from"]:
             raise serializers.ValidationError({"date_to": [_("The last day is before the first day.")]})
-        if attrs["date_to"] - attrs["date_from"] >= dt.timedelta(days=MAX_DAYS):
+        if attrs["date_to"] - attrs["date_from"] >= dt.timedelta(days=self.max_days):
             raise serializers.ValidationError(
-                {"date_to": [_("Ask for at most %(days)s days at a time.") % {"days": MAX_DAYS}]})
+                {"date_to": [_("Ask for at most %(days)s days at a time.") % {"days": self.max_days}]})
         return attrs
 
 
@@ -197,7 +202,11 @@ class CardImportSerializer(serializers.Serializer):
     errors = CardImportLineErrorSerializer(many=True)
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(DateRangeSerializer):
+    max_days = EXPORT_MAX_DAYS
+    place = serializers.CharField(max_length=32, required=False, allow_blank=True, help_text=_("Place code"))
+    status = serializers.ListField(child=serializers.ChoiceField(choices=ReservationStatus.choices), required=False)
+    channel = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
     encoding = serializers.ChoiceField(choices=[("utf-8", "UTF-8 (BOM)"), ("cp932", "Shift_JIS (CP932)")],
                                        required=False, default="utf-8")
 

@@ -6,13 +6,12 @@ once per request (SEC-9); writes go through the same services as the console.
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_tenants.utils import tenant_context
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
@@ -22,12 +21,12 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.clock import city_today
+from booking.exports import ExportTally, bookings_csv, csv_header
 from booking.selectors.availability import place_slots
+from booking.selectors.booking_lists import BookingFilter as BookingListFilter
+from booking.selectors.booking_lists import booking_rows, channel_labels, status_labels
 from booking.selectors.card_import import card_import_progress
 from booking.selectors.staff_queries import (
-    CSV_COLUMNS,
-    bookings_csv_rows,
     bookings_listed,
     notices_listed,
     place_by_code,
@@ -43,6 +42,7 @@ from lgwan_access.api.permissions import StaffApiPermission, check_network
 from lgwan_access.api.throttling import StaffApiThrottle
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
+from lgwan_access.services.exports import export_finish
 from lgwan_access.services.staff_api import (
     api_booking_cancel,
     api_booking_create,
@@ -212,7 +212,6 @@ class AvailabilityView(StaffApiMixin, APIView):
 
 
 class NoticeImportView(StaffApiMixin, APIView):
-    staff_admin_only = True
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(summary=_("Import notices from a CSV file (all or nothing)"),
@@ -226,7 +225,6 @@ class NoticeImportView(StaffApiMixin, APIView):
 
 
 class CardImportView(StaffApiMixin, APIView):
-    staff_admin_only = True
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(summary=_("Import card production data (all or nothing)"),
@@ -248,7 +246,6 @@ class CardImportView(StaffApiMixin, APIView):
 
 
 class CardImportDetailView(StaffApiMixin, APIView):
-    staff_admin_only = True
 
     @extend_schema(summary=_("A card import and its progress"), responses={200: s.CardImportSerializer})
     def get(self, request, pk: int):
@@ -268,29 +265,14 @@ class JsonErrorsNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_stream(rows, encoding: str):
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    if encoding == "utf-8":
-        yield codecs.BOM_UTF8
-    yield writer.writerow(CSV_COLUMNS).encode(encoding, errors="replace")
-    for row in rows:
-        yield writer.writerow(row).encode(encoding, errors="replace")
-
-
 _EXPORT_PARAMETERS = [
-    OpenApiParameter("date_from", dt.date, description=_("First day (the city's date)")),
-    OpenApiParameter("date_to", dt.date, description=_("Last day (the city's date)")),
+    OpenApiParameter("date_from", dt.date, required=True, description=_("First day (the city's date)")),
+    OpenApiParameter("date_to", dt.date, description=_("Last day, included (default: the first day)")),
     OpenApiParameter("place", str, description=_("Place code")),
     OpenApiParameter("status", str, many=True, enum=[value for value, _label in s.ReservationStatus.choices],
                      description=_("Booking status (repeat for several)")),
     OpenApiParameter("channel", str, many=True, enum=[value for value, _label in s.Channel.choices],
                      description=_("Channel the booking came through (repeat for several)")),
-    OpenApiParameter("notice_number", str, description=_("Notice number as printed")),
     OpenApiParameter("encoding", str, enum=["utf-8", "cp932"], description=_("utf-8 (with BOM, the default) or "
                                                                               "cp932 (Shift_JIS)")),
 ]
@@ -298,20 +280,42 @@ _EXPORT_PARAMETERS = [
 
 class BookingExportView(StaffApiMixin, APIView):
     content_negotiation_class = JsonErrorsNegotiation
-    filterset_class = BookingFilter
 
     @extend_schema(summary=_("Bookings as CSV (streamed)"),
-                   description=_("The bookings the filters select, oldest slot first, as CSV: UTF-8 with BOM, or "
-                                 "Shift_JIS (CP932) for Excel on Windows."),
+                   description=_("The bookings the filters select, in the order of the day, as CSV: UTF-8 with "
+                                 "BOM, or Shift_JIS (CP932) for Excel on Windows. The same file as the console's "
+                                 "lists."),
                    parameters=_EXPORT_PARAMETERS,
                    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)})
     def get(self, request):
-        options = _valid(s.ExportQuerySerializer, request.query_params)
-        queryset = DjangoFilterBackend().filter_queryset(request, bookings_listed(), self)
-        access_record(request, StaffAccessEntry.Action.EXPORT, "bookings.csv", via="api", query=_query(request))
-        encoding = options["encoding"]
-        charset = "shift_jis" if encoding == "cp932" else "utf-8"
-        response = StreamingHttpResponse(_csv_stream(bookings_csv_rows(queryset), encoding),
-                                         content_type=f"text/csv; charset={charset}")
-        response["Content-Disposition"] = f'attachment; filename="bookings-{city_today():%Y%m%d}.csv"'
+        query = _valid(s.ExportQuerySerializer, request.query_params)
+        place_id = None
+        if query.get("place"):
+            place = place_by_code(query["place"])
+            if place is None:
+                raise NotFoundError(_("No place with this code."))
+            place_id = place.pk
+        criteria = BookingListFilter(date_from=query["date_from"], date_to=query["date_to"], place_id=place_id,
+                                     statuses=tuple(query.get("status") or ()),
+                                     channels=tuple(query.get("channel") or ()))
+        encoding = query["encoding"]
+        entry = access_record(request, StaffAccessEntry.Action.EXPORT, "bookings.csv", via="api", encoding=encoding,
+                              query=_query(request))
+        tally = ExportTally()
+        city = request.tenant
+        header, statuses, channels = csv_header(), status_labels(), channel_labels()
+
+        def stream():
+            with tenant_context(city):
+                yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally, statuses=statuses,
+                                        channels=channels, header=header)
+                export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
+                              replaced_characters=tally.replaced_summary())
+
+        charset = "Shift_JIS" if encoding == "cp932" else "utf-8"
+        response = StreamingHttpResponse(stream(), content_type=f"text/csv; charset={charset}")
+        suffix = "sjis" if encoding == "cp932" else "utf8"
+        response["Content-Disposition"] = (f'attachment; filename="bookings-{criteria.date_from:%Y%m%d}-'
+                                           f'{criteria.date_to:%Y%m%d}-{suffix}.csv"')
+        response["Cache-Control"] = "no-store"
         return response

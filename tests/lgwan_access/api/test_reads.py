@@ -11,7 +11,7 @@ from booking.models import NoticeLoginGuard, NoticeStatus
 from booking.services.reservations import reservation_book
 from lgwan_access.models import StaffAccessEntry
 from tests.booking.factories import STAFF, NoticeFactory
-from tests.lgwan_access.api.factories_api import a_day, as_printed
+from tests.lgwan_access.api.factories_api import a_day
 
 NOTICES = "/api/staff/v1/notices/"
 
@@ -75,17 +75,23 @@ def test_bookings_csv_streams_with_bom_or_in_cp932_and_is_recorded(api_a, city_a
     day = a_day(city_a)
     with tenant_context(city_a):
         booking = reservation_book(notice=day.notices[0], slot=day.ten, actor=STAFF).reservation
-    response = api_a.get("/api/staff/v1/exports/bookings/", {"date_from": day.day.isoformat()})
+    export = "/api/staff/v1/exports/bookings/"
+    response = api_a.get(export, {"date_from": day.day.isoformat(), "place": day.place.code})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content)
     assert body.startswith(codecs.BOM_UTF8)
     lines = body[3:].decode("utf-8").splitlines()
-    assert lines[0].startswith("booking_code,notice_number")
-    assert lines[1].split(",")[:6] == [booking.code, day.notices[0].number, day.notices[0].ward.code,
-                                       day.place.code, day.day.isoformat(), "10:00"]
-    cp932 = api_a.get("/api/staff/v1/exports/bookings/", {"encoding": "cp932"})
-    assert not b"".join(cp932.streaming_content).startswith(codecs.BOM_UTF8)
+    assert len(lines) == 2  # the console's header (translated) and the one booking
+    assert booking.code in lines[1] and day.notices[0].number in lines[1] and day.day.isoformat() in lines[1]
+    cp932 = api_a.get(export, {"date_from": day.day.isoformat(), "encoding": "cp932", "status": "active",
+                               "channel": "staff"})
+    assert cp932["Content-Type"] == "text/csv; charset=Shift_JIS"
+    body = b"".join(cp932.streaming_content)
+    assert not body.startswith(codecs.BOM_UTF8) and booking.code in body.decode("cp932")
     with tenant_context(city_a):
-        assert StaffAccessEntry.objects.filter(action=StaffAccessEntry.Action.EXPORT).count() == 2
-    assert api_a.get("/api/staff/v1/exports/bookings/", {"encoding": "latin1"}).status_code == 400
-    assert api_a.get("/api/staff/v1/exports/bookings/", {"number": as_printed("x")}).status_code == 200
+        entries = list(StaffAccessEntry.objects.filter(action=StaffAccessEntry.Action.EXPORT))
+    assert len(entries) == 2 and all(entry.details["rows"] == 1 for entry in entries)
+    assert api_a.get(export, {"date_from": day.day.isoformat(), "encoding": "latin1"}).status_code == 400
+    assert api_a.get(export, {"date_from": day.day.isoformat(), "channel": "fax"}).status_code == 400
+    assert api_a.get(export).status_code == 400  # the first day is required
+    assert api_a.get(export, {"date_from": day.day.isoformat(), "place": "nowhere"}).status_code == 404
