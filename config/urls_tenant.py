@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/calls/", include("telephony_adapter.staff_urls")),
     path("staff/billing/", include("billing.web.urls_staff")),
     path("staff/", include("lgwan_access.urls")),
+    path("api/staff/v1/", include("lgwan_access.api.urls")),
     *common,
     path("", include("booking.web.urls")),
 ]

@@ -25,8 +25,10 @@ SECTIONS = [
     ("lgwan_access:settings", _("Settings"), True),
     ("billing_staff:statements", _("Statements and reports"), True),
     ("lgwan_access:checklist", _("Go-live checklist"), True),
+    ("lgwan_access:networks", _("LGWAN address ranges"), True),
     ("lgwan_access:users", _("Users"), True),
     ("lgwan_access:audit", _("Audit"), True),
+    ("lgwan_access:api_tokens", _("API tokens"), False),
 ]
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lgwan_access import (
+    api_tokens_views,
     audit_views,
     bulk_notices_views,
     calendars_views,
@@ -78,4 +79,10 @@ urlpatterns += [
          name="user_second_factor_reset"),
     path("networks/", networks_views.networks, name="networks"),
     path("checklist/", checklist_views.checklist, name="checklist"),
+]
+
+# --- API tokens (the staff API's per-user tokens) ---
+urlpatterns += [
+    path("api-tokens/", api_tokens_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", api_tokens_views.api_token_revoke_view, name="api_token_revoke"),
 ]

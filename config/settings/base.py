@@ -34,6 +34,7 @@ SHARED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as static files: the staff API's docs page needs no CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -310,6 +311,26 @@ LOGGING = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lgwan_access.api.exceptions.api_exception_handler",
+}
+# The staff API's schema (/api/staff/v1/schema/) and docs page (/api/staff/v1/docs/), issue 9.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "madoguchi staff API",
+    "DESCRIPTION": "The municipal staff's API: notices, bookings, slots and availability, imports, exports. "
+                   "Answers only from the city's LGWAN ranges, to staff of the city (Bearer token).",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/staff/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"NoticeStatusEnum": "booking.models.NoticeStatus",
+                            "BookingStatusEnum": "booking.models.ReservationStatus",
+                            "ChannelEnum": "booking.models.Channel"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "lgwan_access.api.schema.add_error_responses"],
 }
 
 
