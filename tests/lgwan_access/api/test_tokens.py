@@ -13,6 +13,7 @@ from booking.models import AuditEntry
 from lgwan_access.network.models import StaffApiToken
 from tenants.models import Membership, Role
 from tests.lgwan_access.api.conftest import make_token, token_client
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import MembershipFactory
 
 PLACES = "/api/staff/v1/places/"
@@ -23,7 +24,7 @@ def _secret_on(page: str) -> str:
 
 
 def test_a_token_is_made_on_the_console_shown_once_and_kept_only_as_a_hash(client_a, staff_a, city_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     response = client_a.post("/staff/api-tokens/", {"name": "集計スクリプト"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -44,7 +45,7 @@ def test_a_token_is_made_on_the_console_shown_once_and_kept_only_as_a_hash(clien
 
 
 def test_a_token_without_a_name_is_refused_and_nothing_is_made(client_a, staff_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     response = client_a.post("/staff/api-tokens/", {"name": "  "})
     assert response.status_code == 400
     assert not StaffApiToken.objects.filter(user=staff_a).exists()
@@ -54,7 +55,7 @@ def test_a_revoked_token_stops_working_at_once(client_a, staff_a, city_a):
     secret = make_token(staff_a, city_a)
     api = token_client(city_a, secret)
     assert api.get(PLACES).status_code == 200
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     token = StaffApiToken.objects.get(user=staff_a)
     response = client_a.post(f"/staff/api-tokens/{token.pk}/revoke/")
     assert response.status_code == 302
@@ -69,7 +70,7 @@ def test_a_revoked_token_stops_working_at_once(client_a, staff_a, city_a):
 def test_nobody_revokes_another_users_token(client_a, staff_a, city_a):
     secret = make_token(staff_a, city_a)
     other = MembershipFactory(municipality=city_a, role=Role.STAFF_ADMIN).user
-    client_a.force_login(other)
+    verified_login(client_a, other)
     token = StaffApiToken.objects.get(user=staff_a)
     assert client_a.post(f"/staff/api-tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
@@ -118,7 +119,7 @@ def test_last_use_is_written_at_most_once_a_minute(staff_a, city_a):
 
 
 def test_the_api_tokens_page_is_in_the_console_menu(client_a, staff_a):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     page = client_a.get("/staff/").content.decode()
     assert 'href="/staff/api-tokens/"' in page
 
