@@ -33,7 +33,18 @@ def _key(entry) -> str:
     return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
+def _forget_guesses() -> None:
+    """Drop msgmerge's previous-message comments from translated entries (msgmerge chokes on half of one)."""
+    for language in LANGUAGES:
+        catalogue = polib.pofile(str(_path(language)))
+        for entry in catalogue:
+            if "fuzzy" not in entry.flags:
+                entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+        catalogue.save()
+
+
 def update() -> None:
+    _forget_guesses()
     command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "--no-location"]
     for language in LANGUAGES:
         command += ["-l", language]
@@ -80,6 +91,7 @@ def fill(translations: dict) -> int:
                 entry.msgstr = text
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
             filled += 1
         catalogue.save()
     return filled
