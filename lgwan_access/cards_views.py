@@ -124,8 +124,8 @@ def _day_and_place(request, source):
 
 # --- scan field (every page) --------------------------------------------------------------------
 
-@require_GET
 @staff_console
+@require_GET
 def scan(request):
     """Open what a scan refers to: a box, a card, a notice (the handover screen) or a booking."""
     form = ScanForm(request.GET)
@@ -207,14 +207,14 @@ def _log_scan(request, box: str, scanned: str, *, ok: bool, result: str) -> None
     request.session[CHECK_IN_LOG_KEY] = log
 
 
-@require_GET
 @staff_console
+@require_GET
 def boxes(request):
     return render(request, "lgwan_access/cards/boxes.html", {"boxes": storage_boxes(), "flagged": cards_flagged()})
 
 
-@require_GET
 @staff_console
+@require_GET
 def box(request, code):
     contents = box_contents(code)
     if contents is None:
@@ -254,8 +254,8 @@ def _pull_list_url(day, place) -> str:
     return _with_query("lgwan_access:pull_list", day=day.isoformat(), place=place.code)
 
 
-@require_GET
 @staff_console
+@require_GET
 def pull_list_page(request):
     form, day, place = _day_and_place(request, request.GET)
     lines = pull_list(place=place, day=day) if place else []
@@ -266,8 +266,8 @@ def pull_list_page(request):
     }, status=200 if place else 400)
 
 
-@require_GET
 @staff_console
+@require_GET
 def pull_list_pdf_download(request):
     _form, day, place = _day_and_place(request, request.GET)
     if place is None:
@@ -280,8 +280,8 @@ def pull_list_pdf_download(request):
     return response
 
 
-@require_POST
 @staff_console
+@require_POST
 def pull_list_action(request, action):
     _form, day, place = _day_and_place(request, request.POST)
     if place is None:
@@ -363,8 +363,8 @@ def _handover_page(request, *, code, place, places, checks=(), status=200):
 
 # --- no-shows, deadlines, progress (OPS-2, OPS-3) -----------------------------------------------
 
-@require_GET
 @staff_console
+@require_GET
 def no_shows_page(request):
     form, day, place = _day_and_place(request, request.GET)
     rows = no_shows(day=day, place=place) if place else []
@@ -413,8 +413,8 @@ def deadlines(request):
     })
 
 
-@require_GET
 @staff_console
+@require_GET
 def progress(request):
     by = request.GET.get("by") if request.GET.get("by") in ("ward", "batch") else "ward"
     if request.GET.get("format") == "csv":
