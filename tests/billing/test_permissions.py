@@ -11,6 +11,7 @@ from billing.services.statements import statement_draft, statement_issue
 from tenants.models import Role
 from tests.billing.factories import make_plan
 from tests.conftest import site_client
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def documents_a(city_a, platform_admin):
 
 def _as(user, host):
     client = site_client(host)
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

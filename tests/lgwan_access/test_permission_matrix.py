@@ -62,9 +62,11 @@ SAMPLE_KWARGS: dict[str, object] = {
     "format": "json",
 }
 
-# URL name (with namespaces) → "staff" | "staff_admin" | "second_factor", for views without a
-# `staff_guard` attribute (e.g. API views, whose permission classes decide)
-GUARDS: dict[str, str] = {}
+# URL name (with namespaces) → "staff" | "staff_admin" | "second_factor" | "network", for views
+# without a `staff_guard` attribute (e.g. API views, whose permission classes decide). "network":
+# the API's schema and documentation page, which describe no city's data and answer anybody inside
+# the city's LGWAN ranges (and nobody outside them).
+GUARDS: dict[str, str] = {"staff_api:schema": "network", "staff_api:docs": "network"}
 
 # apps whose tables must not change on a refused request (public and the city's schema)
 _COUNTED_APPS = ("booking", "telephony_adapter", "lgwan_access", "tenants", "lgwan_network", "otp_totp",
@@ -174,6 +176,8 @@ def _personas(city_a, city_b):
 
 
 def _allowed(persona: str, guard: str) -> bool:
+    if guard == "network":
+        return True
     if persona == "staff_admin":
         return True
     if persona == "staff":
@@ -196,7 +200,7 @@ def test_permission_matrix(name, callback, kwarg_names, city_a, city_b):
     path = reverse(name, urlconf="config.urls_tenant",
                    kwargs={key: SAMPLE_KWARGS[key] for key in kwarg_names} or None)
     guard = _guard_of(name, callback)
-    assert guard in ("staff", "staff_admin", "second_factor"), (
+    assert guard in ("staff", "staff_admin", "second_factor", "network"), (
         f"{name} ({path}) is not wrapped in staff_console, staff_admin_console or staff_second_factor_step")
     personas = _personas(city_a, city_b)
     problems = []

@@ -10,6 +10,7 @@ from telephony_adapter.services.setup import dialled_number_route
 from tenants.checklist import city_checklist
 from tenants.models import Membership, Role
 from tests.booking.factories import STAFF, NoticeFactory, make_slot, open_weekday
+from tests.lgwan_access.auth import verified_login
 from tests.tenants.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_plain_staff_members_device_does_not_count(city_a):
 
 def test_the_city_staff_admin_sees_the_checklist_in_the_staff_console(client_a, city_a):
     admin = Membership.objects.get(municipality=city_a, role=Role.STAFF_ADMIN).user
-    client_a.force_login(admin)
+    verified_login(client_a, admin)
     dialled_number_route(number="0120-333-333", municipality=city_a)
     html = client_a.get("/staff/checklist/").content.decode()
     assert 'data-item="toll_free" data-done="yes"' in html
@@ -59,8 +60,8 @@ def test_the_city_staff_admin_sees_the_checklist_in_the_staff_console(client_a, 
 
 
 def test_plain_staff_and_other_cities_get_no_checklist(client_a, staff_a, city_b):
-    client_a.force_login(staff_a)
+    verified_login(client_a, staff_a)
     assert client_a.get("/staff/checklist/").status_code == 403
     other_admin = Membership.objects.get(municipality=city_b, role=Role.STAFF_ADMIN).user
-    client_a.force_login(other_admin)
+    verified_login(client_a, other_admin)
     assert client_a.get("/staff/checklist/").status_code == 403

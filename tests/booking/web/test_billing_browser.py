@@ -14,11 +14,15 @@ from billing.services.statements import statement_draft, statement_issue
 from billing.services.usage import UsageEvent, usage_events_record
 from tenants.models import Membership, Municipality, Role, User
 from tests.booking.web.conftest import DEVICES
+from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MONTH = dt.date(2025, 1, 1)
 TOKYO = dt.timezone(dt.timedelta(hours=9))
+
+
+DEVICE_KEYS: dict[str, bytes] = {}
 
 
 @pytest.fixture
@@ -28,6 +32,7 @@ def issued_statement(django_db_setup, django_db_blocker):
         alpha = Municipality.objects.get(schema_name="alpha")
         admin = User.objects.create_user(username="browser-billing-admin", password=TEST_PASSWORD)
         Membership.objects.create(user=admin, municipality=alpha, role=Role.STAFF_ADMIN)
+        DEVICE_KEYS[admin.username] = staff_device(admin).bin_key
         Plan.objects.create(municipality=alpha, effective_from=MONTH, base_fee_yen=50000,
                             per_booking_yen=Decimal("120"), booking_tiers=[{"up_to": 1000, "yen": "120"},
                                                                            {"up_to": None, "yen": "95.5"}],
@@ -62,11 +67,8 @@ def test_staff_admin_downloads_the_statement_pdf(browser, live_port, issued_stat
     context.set_default_timeout(20000)
     page = context.new_page()
     try:
-        page.goto(f"{base}/staff/billing/")
-        page.get_by_label("ユーザー名").fill("browser-billing-admin")
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(f"{base}/staff/billing/")
+        browser_staff_login(page, base, "browser-billing-admin", TEST_PASSWORD, DEVICE_KEYS["browser-billing-admin"],
+                            "/staff/billing/")
         row = page.locator("tr", has_text=issued_statement.number)
         assert "2025-01" in row.inner_text()
         page.screenshot(path=str(artifacts / "billing-staff-statements.png"), full_page=True)

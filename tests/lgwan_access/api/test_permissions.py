@@ -14,6 +14,7 @@ from lgwan_access import guards
 from tests.booking.factories import make_slot
 from tests.lgwan_access.api.conftest import make_token, token_client
 from tests.lgwan_access.api.factories_api import a_day
+from tests.lgwan_access.auth import verified_login
 
 READ, WRITE, ADMIN, OPEN = "read", "write", "import", "open"  # imports: staff, as on the console
 ENDPOINTS = [
@@ -36,7 +37,7 @@ ALLOWED = {READ: 200, WRITE: 201, ADMIN: None, OPEN: 200}  # an import without a
 
 def _session(user) -> Client:
     client = Client(HTTP_HOST="alpha.localhost")
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
