@@ -284,18 +284,20 @@ def test_the_database_refuses_bookings_the_services_would_never_make(slot):
 def test_the_service_refuses_bad_addresses_for_every_channel(slot, address):
     for actor in (CITIZEN, OPERATOR, STAFF):
         notice = NoticeFactory()
-        with pytest.raises(BookingError) as refused:
+        with translation.override("en"), pytest.raises(BookingError) as refused:
             book(notice, slot, actor=actor, email=address)
         assert refused.value.field == "email"
+        assert str(refused.value.message) == "Enter a valid e-mail address."
         unchanged(notice, (slot, (0, 0)))
 
 
 def test_a_city_may_require_an_address_on_the_web_only(slot, city_a):
     connection.tenant.email_required = True
     notice = NoticeFactory()
-    with pytest.raises(BookingError) as refused:
+    with translation.override("en"), pytest.raises(BookingError) as refused:
         book(notice, slot, email="  ")
     assert refused.value.field == "email"
+    assert str(refused.value.message) == "Enter an e-mail address for the confirmation."
     unchanged(notice, (slot, (0, 0)))
     assert book(NoticeFactory(), slot, actor=OPERATOR).email == ""  # the caller may have none
     assert book(NoticeFactory(), slot, email=" hanako@example.jp ").email == "hanako@example.jp"
@@ -406,8 +408,9 @@ def test_a_code_that_keeps_colliding_gives_up_cleanly(slot, monkeypatch):
     taken = book(NoticeFactory(), slot).code
     monkeypatch.setattr("booking.services.reservations.new_booking_code", lambda: taken)
     unlucky = NoticeFactory()
-    with translation.override("en"), pytest.raises(BookingError, match="try again"):
+    with translation.override("en"), pytest.raises(BookingError) as refused:
         book(unlucky, slot)
+    assert str(refused.value.message) == "The booking could not be made. Please try again."
     unchanged(unlucky, (slot, (1, 1)))
 
 
@@ -481,3 +484,24 @@ def test_an_unknown_notice_number_is_a_clear_error(in_city_a):
     with pytest.raises(UnknownNoticeError) as unknown:
         notice_by_number("ZZ9-999999")
     assert unknown.value.status_code == 404
+
+
+def test_moves_and_cancellations_are_recorded_on_the_notice_with_who_did_them(slot, other_slot):
+    notice = NoticeFactory()
+    clerk = Actor(kind=AuditEntry.ActorKind.USER, channel=Channel.STAFF, label="clerk-7")
+    reservation = book(notice, slot, actor=clerk)
+    book(notice, other_slot, actor=clerk)
+    reservation_cancel(reservation=Reservation.objects.get(pk=reservation.pk), actor=clerk)
+    entries = AuditEntry.objects.filter(reservation=reservation).order_by("id")
+    assert [(entry.action, entry.notice_id, entry.actor_label) for entry in entries] == [
+        ("reservation.create", notice.pk, "clerk-7"),
+        ("reservation.change", notice.pk, "clerk-7"),
+        ("reservation.cancel", notice.pk, "clerk-7"),
+    ]
+
+
+def test_a_booking_made_by_a_user_names_its_maker_and_is_active_from_now(slot, staff_a):
+    with time_machine.travel(NOW, tick=False):
+        made = book(NoticeFactory(), slot, actor=Actor.for_user(staff_a, channel=Channel.STAFF))
+    stored = Reservation.objects.get(pk=made.pk)
+    assert (stored.created_by_id, stored.status, stored.created_at) == (staff_a.pk, ReservationStatus.ACTIVE, NOW)
