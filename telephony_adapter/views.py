@@ -86,7 +86,7 @@ def presence(request):
         if route is not None:
             with tenant_context(route.municipality):
                 console.call_resume(route=route)
-    elif status in (PresenceStatus.BUSY, PresenceStatus.OFFLINE):
+    elif status in (PresenceStatus.BUSY, PresenceStatus.WRAP_UP, PresenceStatus.OFFLINE):
         distribution.operator_set_status(user=request.user, status=status)
     return redirect("telephony_adapter:home")
 

@@ -95,12 +95,14 @@ def operator_ready(*, user, now: dt.datetime | None = None) -> CallRoute | None:
 
 
 def operator_set_status(*, user, status: str, now: dt.datetime | None = None) -> OperatorPresence:
-    """Offline or busy (not taking calls) by the operator's choice; available goes through `operator_ready`."""
+    """Offline, busy or wrap-up (not taking calls) by the operator's choice; available goes through
+    `operator_ready`. Wrap-up is the after-call work (notes, a call-back) an operator may also choose
+    by hand; a call in progress is finished first."""
     now = now or timezone.now()
     presence_of(user, now)
     with transaction.atomic():
         presence = OperatorPresence.objects.select_for_update().get(user=user)
-        if presence.call_id and status in (PresenceStatus.OFFLINE, PresenceStatus.BUSY):
+        if presence.call_id and status in (PresenceStatus.OFFLINE, PresenceStatus.BUSY, PresenceStatus.WRAP_UP):
             return presence  # a call in progress or in wrap-up is finished first
         presence.status, presence.since = status, now
         presence.save(update_fields=["status", "since"])

@@ -314,3 +314,18 @@ def test_old_provider_events_and_ended_routes_are_purged(clock, numbers, city_b)
     assert routing_purge(now=MONDAY_10 + dt.timedelta(days=29)) == 0
     assert routing_purge(now=MONDAY_10 + dt.timedelta(days=31)) == 4  # three events and the ended route
     assert record(city_b, caller.call_id).outcome == Outcome.CALLBACK  # the city's record stays
+
+
+def test_an_operator_in_wrap_up_takes_no_call_until_available_again(clock, numbers, city_b, platform_client):
+    operator = make_operator(city_b, available_since=MONDAY_10 - dt.timedelta(minutes=5))
+    console = logged_in(platform_client, operator)
+    console.post("/operator/presence/", {"status": "wrap_up"})
+    assert OperatorPresence.objects.get(user=operator).status == "wrap_up"
+    assert "後処理" in console.get("/operator/").content.decode()
+    caller = Caller(to=BETA_NUMBER)
+    caller.dial()
+    assert "<Pause" in caller.press("1")  # nobody free: the caller waits
+    assert CallRoute.objects.get(call_id=caller.call_id).status == "waiting"
+    console.post("/operator/presence/", {"status": "available"})
+    assert CallRoute.objects.get(call_id=caller.call_id).operator_id == operator.pk
+    caller.hang_up()
