@@ -69,6 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="citizens' think time between pages in seconds, MIN-MAX, default 0.2-1.0")
     parser.add_argument("--city", default=env("RUSH_CITY", "rush_city"), help="schema of the rush city")
     parser.add_argument("--domain", default=env("RUSH_DOMAIN", "rush.localhost"), help="its domain")
+    parser.add_argument("--waiting-room", choices=["auto", "on", "off"], default=env("RUSH_WAITING_ROOM", "auto"),
+                        help="the rush city's waiting room (auto: the product's default; `make drill-rush` compares "
+                             "off and on)")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run: 20 users, 8 s, 400 notices (explicit options still win)")
     parser.add_argument("--keep", action="store_true", help="keep the run folder (Locust JSON stats, logs) afterwards")
@@ -122,7 +125,12 @@ def prepare_city(args) -> tuple[object, list[tuple[str, int]]]:
         sys.exit(f"{args.city} exists but is not served on {args.domain}")
 
     with tenant_context(city):
+        from booking.models import WaitingTicket
+        from booking.services.waiting_room import waiting_room_configure
+
         undo_bookings()
+        WaitingTicket.objects.all().delete()  # a fresh room: earlier runs' citizens are gone
+        waiting_room_configure(mode=getattr(args, "waiting_room", "auto"))
         places = {place.code: place for place in Place.objects.all()}
         for place in places.values():  # the horizon moved on since the city was made
             slots_regenerate(place=place)
@@ -294,7 +302,8 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
     bookings = database["bookings"]
     print(f"\nrelease rush: {args.users} citizens at once ({args.spawn_rate:g}/s), {args.duration} s of load, "
           f"think time {args.think} s, gunicorn {args.workers}×{args.threads} threads, "
-          f"{os.cpu_count()} CPU cores (Locust, gunicorn and PostgreSQL share them)")
+          f"{os.cpu_count()} CPU cores (Locust, gunicorn and PostgreSQL share them), "
+          f"waiting room {getattr(args, 'waiting_room', 'auto')}")
     print(f"  citizens served {outcomes.get('citizens', 0)} (of {results.get('notices', '?')} notices): "
           f"booked {outcomes.get('booked', 0)}, slot taken while confirming {outcomes.get('slot_taken', 0)} times, "
           f"gave up {outcomes.get('gave_up', 0)}, no free day {outcomes.get('no_free_day', 0)}, "
