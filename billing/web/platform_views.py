@@ -5,18 +5,19 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing import documents, selectors
+from billing import selectors
 from billing.errors import BillingError
 from billing.models import CompletionReport, Statement
 from billing.services.plans import parse_tiers, plan_save, tiers_text
 from billing.services.reports import report_draft, report_issue
 from billing.services.statements import credit_note_issue, statement_draft, statement_issue
+from billing.web.downloads import document_download
 from billing.web.forms import CreditNoteForm, MonthForm, PlanForm, ReportIssueForm
 from tenants.access import access_cities_for_platform_admin, access_city_for_platform_admin, platform_admin_required
 
@@ -164,21 +165,9 @@ def credit_note(request, pk):
     return redirect("billing:statement", pk=note.pk)
 
 
-def statement_file(statement_obj: Statement, kind: str) -> HttpResponse:
-    if kind not in ("pdf", "csv"):
-        raise Http404
-    name = statement_obj.number or f"draft-{statement_obj.pk}"
-    if kind == "pdf":
-        response = HttpResponse(documents.statement_pdf(statement_obj), content_type="application/pdf")
-    else:
-        response = HttpResponse(documents.statement_csv(statement_obj), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
-
-
 @platform_admin_required
 def statement_download(request, pk, kind):
-    return statement_file(_statement(request, pk), kind)
+    return document_download(_statement(request, pk), kind)
 
 
 def _report(request, pk) -> CompletionReport:
@@ -220,18 +209,6 @@ def report_publish(request, pk):
     return redirect("billing:report", pk=pk)
 
 
-def report_file(report_obj: CompletionReport, kind: str) -> HttpResponse:
-    if kind not in ("pdf", "csv"):
-        raise Http404
-    name = f"completion-report-{report_obj.municipality.schema_name}-{report_obj.month:%Y-%m}"
-    if kind == "pdf":
-        response = HttpResponse(documents.report_pdf(report_obj), content_type="application/pdf")
-    else:
-        response = HttpResponse(documents.report_csv(report_obj), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
-
-
 @platform_admin_required
 def report_download(request, pk, kind):
-    return report_file(_report(request, pk), kind)
+    return document_download(_report(request, pk), kind)

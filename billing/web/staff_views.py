@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from billing import selectors
-from billing.web.platform_views import report_file, statement_file
+from billing.web.downloads import document_download
 from lgwan_access.guards import staff_admin_console
 
 
@@ -23,7 +23,7 @@ def statement_download(request, pk, kind):
     found = selectors.issued_statement_of(request.tenant, pk)
     if found is None:  # another city's, or a draft: as if it did not exist
         raise Http404
-    return statement_file(found, kind)
+    return document_download(found, kind)
 
 
 @staff_admin_console
@@ -31,4 +31,4 @@ def report_download(request, pk, kind):
     found = selectors.issued_report_of(request.tenant, pk)
     if found is None:
         raise Http404
-    return report_file(found, kind)
+    return document_download(found, kind)
