@@ -60,6 +60,9 @@ SAMPLE_KWARGS: dict[str, object] = {
     "date": "2026-12-01",
     "day": "2026-12-01",
     "format": "json",
+    "kind": "pdf",
+    "serial": "SER000001",
+    "action": "scan",
 }
 
 # URL name (with namespaces) → "staff" | "staff_admin" | "second_factor" | "network", for views
