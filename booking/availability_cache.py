@@ -1,8 +1,8 @@
-"""The shared cache of free seats: a snapshot of a place's slots per month, versioned per place.
+"""The shared cache of free seats: snapshots of a place's slots (a month's days, a day's times),
+versioned per place.
 
-Calendars are read far more often than seats change (a release rush reads each month page many
-times per booking). Readers keep the slots of a place and month in the shared cache under the
-place's current version; every change of a slot's seats or of the calendar bumps that version
+Calendars are read far more often than seats change. Readers keep what they read of a place in
+the shared cache under the place's current version; every change of a slot's seats or of the calendar bumps that version
 once its transaction commits (`availability_changed`), so the next reader loads afresh and a
 confirmed booking is never shown stale. Time-dependent states (past, booking window) are worked
 out from the snapshot at each read, never cached.
@@ -11,6 +11,7 @@ Any failure of the cache only costs the query the cache would have saved.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 
@@ -35,12 +36,13 @@ def place_version(place_id: int) -> int:
         return -1
 
 
-def month_snapshot(place_id: int, year: int, month: int, load: Callable[[], list]) -> list:
-    """The rows `load()` returns for this place and month, from the cache when they are current."""
+def place_snapshot(place_id: int, part: str, load: Callable[[], list]) -> list:
+    """What `load()` returns about this place's slots (`part` names which: a month's days, some days'
+    slots), from the cache when it is current, i.e. of the place's present version."""
     version = place_version(place_id)
     if version < 0:
         return load()
-    key = f"availability:{connection.schema_name}:{place_id}:{year:04d}-{month:02d}:{version}"
+    key = f"availability:{connection.schema_name}:{place_id}:{part}:{version}"
     try:
         rows = cache.get(key)
     except Exception:  # noqa: BLE001
@@ -72,16 +74,16 @@ def availability_changed(place_ids: Iterable[int]) -> None:
     transaction.on_commit(bump)
 
 
-def place_fragment(place_id: int, parts: tuple, render: Callable[[], str]) -> str:
-    """A piece of page about this place's free seats (e.g. a month's calendar in one language),
-    rendered once per version of the place and `parts` (which must name everything else it shows)."""
-    version = place_version(place_id)
-    if version < 0:
-        return render()
-    key = f"availability:{connection.schema_name}:{place_id}:fragment:{version}:" + ":".join(map(str, parts))
+def content_fragment(kind: str, parts: tuple, render: Callable[[], str]) -> str:
+    """A piece of page that depends on `parts` alone (which must name everything it shows), e.g. a
+    month's calendar by the states of its days: rendered once per city and distinct content, kept
+    while it is asked for. A booking that changes no state leaves it valid."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"fragment:{connection.schema_name}:{kind}:{digest}"
     try:
         html = cache.get(key)
     except Exception:  # noqa: BLE001
+        logger.warning("availability cache unreachable (reading a fragment)", exc_info=True)
         return render()
     if html is None:
         html = render()

@@ -116,7 +116,10 @@ def _keep_latency(name, response_time, **_kwargs):
 def _write_results(environment, **_kwargs):
     if RESULTS_FILE:
         with open(RESULTS_FILE, "w", encoding="utf-8") as handle:
+            failures = {f"{error.method} {error.name}: {error.error}": error.occurrences
+                        for error in environment.stats.errors.values()}
             json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
+                       "failures": failures,
                        "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
 
 
@@ -275,6 +278,9 @@ class Citizen(FastHttpUser):
                 outcome = "booked"
             elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
+                outcome = "slot_taken"
+            elif response.status_code == 200 and 'name="token"' in (response.text or ""):
+                response.success()  # full by the time the form arrived: the day page again, with its times now
                 outcome = "slot_taken"
             else:
                 response.failure(f"booking: {response.status_code} {target}")

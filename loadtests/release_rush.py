@@ -47,6 +47,7 @@ PREFIX = "RSH"  # notice numbers RSH000000…: the default pattern ^[A-Z0-9]{3}[
 WARDS = [("kita", "北区"), ("minami", "南区")]
 SMOKE = {"users": 20, "spawn_rate": 20, "duration": 8, "notices": 400}
 LOGIN, BOOK = "POST /login/", "POST day (book)"
+STEPS = ["GET / (login form)", LOGIN, "GET month (calendar)", "GET day (times)", BOOK, "GET /booking/ (confirmation)"]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -242,11 +243,13 @@ def locust_totals(run_dir: Path) -> dict:
     """Requests, failures and requests/s of the whole run, from Locust's final JSON stats."""
     entries = json.loads((run_dir / "locust.json").read_text())
     requests = sum(entry["num_requests"] for entry in entries)
+    waiting_polls = sum(entry["num_requests"] for entry in entries if entry["name"] == "GET waiting room")
     failures = sum(entry["num_failures"] for entry in entries)
     starts = [entry["start_time"] for entry in entries]
     ends = [entry["last_request_timestamp"] for entry in entries if entry["last_request_timestamp"]]
     span = max(ends) - min(starts) if starts and ends else 0.0
-    return {"requests": requests, "failures": failures, "per_second": requests / span if span else 0.0}
+    return {"requests": requests, "failures": failures, "per_second": requests / span if span else 0.0,
+            "waiting_polls": waiting_polls}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -316,12 +319,22 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
           f"{bookings / args.duration:.1f} bookings/s over the {args.duration} s run (ramp-up included); "
           f"{bookings / window if window else 0:.1f}/s from the first to the last booking ({window:.1f} s); "
           f"peak {database['peak']} in one second")
-    print("  latency (ms)                      count     p50     p95     p99     max")
+    waiting_polls = totals.get("waiting_polls", 0)
+    if bookings:
+        print(f"  requests per booking: {totals['requests'] / bookings:.1f} "
+              f"({(totals['requests'] - waiting_polls) / bookings:.1f} without the waiting page's "
+              f"{waiting_polls} polls)")
+    print("  latency (ms) of each step              count     p50     p95     p99     max")
     latencies = results.get("latencies_ms", {})
-    for label, name in (("login (POST /login/)", LOGIN), ("booking (POST day page)", BOOK)):
+    for name in STEPS + sorted(set(latencies) - set(STEPS)):
         values = latencies.get(name) or []
-        figures = [percentile(values, f) for f in (0.50, 0.95, 0.99)] + [max(values)] if values else []
-        print(f"  {label:<34}{len(values):>5}  " + " ".join(f"{value:7.0f}" for value in figures))
+        if not values:
+            continue
+        figures = [percentile(values, f) for f in (0.50, 0.95, 0.99)] + [max(values)]
+        print(f"  {name:<39}{len(values):>6}  " + " ".join(f"{value:7.0f}" for value in figures))
+    failures = results.get("failures") or {}
+    for failure, count in sorted(failures.items(), key=lambda item: -item[1])[:5]:
+        print(f"  failed: {count} × {failure}")
     print("  invariants (each must be 0):")
     broken = False
     for label, value in database["invariants"].items():

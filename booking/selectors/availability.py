@@ -5,9 +5,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
-from booking.availability_cache import month_snapshot
+from booking.availability_cache import place_snapshot
 from booking.clock import at, city_tz
 from booking.models import Place, Slot
 from booking.selectors.eligibility import booking_window
@@ -122,45 +123,57 @@ def _bookable(starts_at: dt.datetime, now: dt.datetime, earliest: dt.datetime, l
     return earliest <= starts_at <= latest
 
 
-def _month_rows(place_id: int, year: int, month: int) -> list[tuple]:
-    """(id, starts_at, ends_at, capacity, booked) of every slot of the month: one query, or none when the
-    shared cache holds the place's current snapshot (booking.availability_cache)."""
+# One row per day of the month: slots, seats, seats booked, and seats free in slots that may be
+# booked now (the window, or any future slot for staff): 31 small rows, summed by PostgreSQL.
+_MONTH_DAYS_SQL = f"""
+    SELECT (starts_at AT TIME ZONE %(tz)s)::date, count(*), sum(capacity), sum(booked),
+           sum(CASE WHEN (CASE WHEN %(staff)s THEN starts_at > %(earliest)s
+                               ELSE starts_at BETWEEN %(earliest)s AND %(latest)s END)
+                    THEN capacity - booked ELSE 0 END)
+    FROM "{Slot._meta.db_table}"
+    WHERE place_id = %(place)s AND starts_at >= %(start)s AND starts_at < %(end)s
+    GROUP BY 1"""
+_SLOT_ROWS_SQL = (f'SELECT id, starts_at, ends_at, capacity, booked FROM "{Slot._meta.db_table}" '
+                  "WHERE place_id = %s AND starts_at >= %s AND starts_at < %s ORDER BY starts_at")
+
+
+def _month_days(place_id: int, year: int, month: int, now: dt.datetime, staff: bool) -> dict[dt.date, tuple]:
+    """{day: (slots, capacity, booked, bookable free)} of the month: one query of 31 rows at most, or
+    none while the shared cache holds it for the place's current seats and this minute's window."""
     first = dt.date(year, month, 1)
     following = dt.date(year + month // 12, month % 12 + 1, 1)
+    earliest, latest = _window(now, staff)
 
     def load() -> list[tuple]:
-        return list(Slot.objects.filter(place_id=place_id, starts_at__gte=at(first, dt.time.min),
-                                        starts_at__lt=at(following, dt.time.min))
-                    .order_by("starts_at").values_list("pk", "starts_at", "ends_at", "capacity", "booked"))
+        with connection.cursor() as cursor:
+            cursor.execute(_MONTH_DAYS_SQL, {
+                "tz": city_tz().key, "staff": staff, "earliest": earliest, "latest": latest or earliest,
+                "place": place_id, "start": at(first, dt.time.min), "end": at(following, dt.time.min)})
+            return [tuple(row) for row in cursor.fetchall()]
 
-    return month_snapshot(place_id, year, month, load)
+    # the window moves with the clock: what is cached holds for the minute it was read in
+    part = f"month:{year:04d}-{month:02d}:{'staff' if staff else 'citizen'}:{int(now.timestamp()) // 60}"
+    return {day: counts for day, *counts in place_snapshot(place_id, part, load)}
 
 
 def _rows_between(place_id: int, start: dt.date, end: dt.date) -> list[tuple]:
-    """The slot rows from `start` (included) to `end` (excluded), month snapshot by month snapshot."""
-    rows, month = [], start.replace(day=1)
-    low, high = at(start, dt.time.min), at(end, dt.time.min)
-    while month < end:
-        rows += [row for row in _month_rows(place_id, month.year, month.month) if low <= row[1] < high]
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return rows
+    """(id, starts_at, ends_at, capacity, booked) of the slots from `start` (included) to `end`
+    (excluded): one query, or none while the shared cache holds the place's current seats."""
+    def load() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(_SLOT_ROWS_SQL, [place_id, at(start, dt.time.min), at(end, dt.time.min)])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    return place_snapshot(place_id, f"slots:{start.isoformat()}:{end.isoformat()}", load)
 
 
 def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None = None,
                 staff: bool = False) -> MonthAvailability:
-    """Every day of the month with its capacity and free seats (one query at most, see _month_rows)."""
+    """Every day of the month with its capacity and free seats (one query at most, see _month_days)."""
     now = now or timezone.now()
     tz = city_tz()
     earliest, latest = _window(now, staff)
-    found: dict[dt.date, list[int]] = {}
-    for _pk, starts_at, _ends_at, capacity, booked in _month_rows(place.pk, year, month):
-        day = starts_at.astimezone(tz).date()
-        counts = found.setdefault(day, [0, 0, 0, 0])  # slots, capacity, booked, bookable free
-        counts[0] += 1
-        counts[1] += capacity
-        counts[2] += booked
-        if _bookable(starts_at, now, earliest, latest, staff):
-            counts[3] += capacity - booked
+    found = _month_days(place.pk, year, month, now, staff)
     today = now.astimezone(tz).date()
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):

@@ -25,6 +25,8 @@ from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
 TOUCH_EVERY = dt.timedelta(seconds=30)
 _CONFIG_SECONDS = 5.0
 _config_cache: dict[str, tuple[float, str, int]] = {}
+_LINE_SECONDS = 2.0
+_line_cache: dict[str, tuple[float, bool]] = {}
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,26 @@ def waiting_room_configure(*, mode: str, capacity: int = 0) -> WaitingRoom:
         raise ValueError(f"unknown mode {mode!r}")
     room, _ = WaitingRoom.objects.update_or_create(pk=1, defaults={"mode": mode, "capacity": max(capacity, 0)})
     _config_cache.pop(connection.schema_name, None)
+    _line_cache.pop(connection.schema_name, None)
     return room
 
 
-def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, now: dt.datetime | None = None) -> Admission:
-    """May this request through? A citizen in the booking flow always may; others by their ticket."""
+def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool = True,
+                      now: dt.datetime | None = None) -> Admission:
+    """May this request through? A citizen in the booking flow always may; others by their ticket.
+
+    `entering`: the request would take the citizen into the booking flow (logging in, any form
+    sent). In automatic mode the room counts only those: while nobody waits in line, a visitor who
+    only reads (the start page) passes without a ticket and without a query; the login takes the
+    ticket, which is let in at once below the threshold.
+    """
     mode, capacity = room_settings()
     if mode == WaitingRoomMode.OFF:
         return Admission(True, ticket)
     now = now or timezone.now()
+    if (mode == WaitingRoomMode.AUTO and ticket is None and not entering and not in_flow
+            and not line_forming(now=now)):
+        return Admission(True, None)
     if ticket is not None and 0 <= now.timestamp() - ticket.seen < TOUCH_EVERY.total_seconds():
         return Admission(True, ticket)  # admitted and seen a moment ago: no need to ask the database
     if in_flow and ticket is None:
@@ -90,7 +103,22 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, now: dt.dateti
     # the waiting page does not queue up on the room's lock: whoever holds it admits for them all
     waiting_room_advance(capacity=capacity, now=now, wait=newcomer)
     admitted = WaitingTicket.objects.filter(pk=known.pk, admitted_at__isnull=False).exists()
+    if not admitted:
+        _line_cache[connection.schema_name] = (time.monotonic() + _LINE_SECONDS, True)
     return Admission(admitted, ticket)
+
+
+def line_forming(*, now: dt.datetime | None = None, fresh: bool = False) -> bool:
+    """Does anyone wait in this city's line? Asked at most every LINE_SECONDS per process."""
+    schema = connection.schema_name
+    cached = _line_cache.get(schema)
+    if cached and not fresh and cached[0] > time.monotonic():
+        return cached[1]
+    now = now or timezone.now()
+    abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
+    forming = WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned).exists()
+    _line_cache[schema] = (time.monotonic() + _LINE_SECONDS, forming)
+    return forming
 
 
 def _ticket(ticket: TicketRef | None) -> WaitingTicket | None:

@@ -53,7 +53,8 @@ def admission_control(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         ticket = _read_ticket(request)
-        admission = waiting_room_pass(ticket=ticket, in_flow=citizen_session(request) is not None)
+        admission = waiting_room_pass(ticket=ticket, in_flow=citizen_session(request) is not None,
+                                      entering=request.method not in ("GET", "HEAD"))
         if admission.admitted:
             response = view(request, *args, **kwargs)
         else:

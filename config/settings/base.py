@@ -182,16 +182,22 @@ STORAGES = {
 }
 
 # --- Cache ----------------------------------------------------------------------------------
-# Shared by every web process (free seats per place: booking.availability_cache): Redis when
-# MADOGUCHI_CACHE_URL is set (e.g. redis://127.0.0.1:6379/1), otherwise files under var/cache,
-# which the processes of `make run` on one machine share.
+# Shared by every web process (free seats per place: booking.availability_cache; citizen and
+# staff sessions, see below): Redis when MADOGUCHI_CACHE_URL is set (e.g. redis://127.0.0.1:6379/1),
+# otherwise diskcache under var/cache: SQLite files that every process of `make run` on one
+# machine shares, tens of microseconds a read (Django's own file cache lists its whole folder on
+# every write, which cost a fifth of a worker's time in the release rush).
 MADOGUCHI_CACHE_URL = env.str("MADOGUCHI_CACHE_URL", default="")
 if MADOGUCHI_CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": MADOGUCHI_CACHE_URL, "KEY_PREFIX": "madoguchi"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+    CACHES = {"default": {"BACKEND": "kernel.cache.SharedDiskCache", "LOCATION": str(VAR_DIR / "cache"),
+                          "SHARDS": 4, "DATABASE_TIMEOUT": 0.05,
+                          "OPTIONS": {"size_limit": 2**30, "sqlite_synchronous": 0}}}
+# Sessions are written to PostgreSQL (they survive the cache) and read from the cache: a page that
+# changes nothing costs no query for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Mail ----------------------------------------------------------------------------------
 # With no relay configured, mail lands in a local outbox (var/outbox) shown at /outbox/.

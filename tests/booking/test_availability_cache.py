@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from booking.models import Slot, Ward
 from booking.selectors.availability import place_day, place_month
@@ -44,14 +45,32 @@ def free_on(place, day):
     return next(d for d in place_month(place=place, year=day.year, month=day.month).days if d.date == day).free
 
 
-def test_the_second_read_of_a_month_costs_no_query(shared_cache, slot):
+def test_the_second_read_of_a_month_or_a_day_costs_no_query(shared_cache, slot):
     place, day = slot.place, open_weekday()
-    first, reads = slot_reads(lambda: place_month(place=place, year=day.year, month=day.month))
+    now = timezone.now()
+    first, reads = slot_reads(lambda: place_month(place=place, year=day.year, month=day.month, now=now))
     assert reads == 1
-    again, reads = slot_reads(lambda: place_month(place=place, year=day.year, month=day.month))
+    again, reads = slot_reads(lambda: place_month(place=place, year=day.year, month=day.month, now=now))
     assert reads == 0 and again.days == first.days
-    times, reads = slot_reads(lambda: place_day(place=place, day=day))  # the day comes from the same snapshot
+    times, reads = slot_reads(lambda: place_day(place=place, day=day, now=now))
+    assert reads == 1 and [t.slot_id for t in times] == [slot.pk]
+    times, reads = slot_reads(lambda: place_day(place=place, day=day, now=now))
     assert reads == 0 and [t.slot_id for t in times] == [slot.pk]
+
+
+def test_the_month_is_summed_by_the_database_as_the_rows_would_be(slot):
+    """Seats, booked seats and free seats in the window per day: the sums PostgreSQL makes agree with
+    the slots themselves, for citizens (the window) and for staff (any future slot)."""
+    place, day = slot.place, open_weekday()
+    other = make_slot(place, day, dt.time(11), capacity=3)
+    Slot.objects.filter(pk=other.pk).update(booked=1)
+    for staff in (False, True):
+        found = next(d for d in place_month(place=place, year=day.year, month=day.month, staff=staff).days
+                     if d.date == day)
+        assert (found.slots, found.capacity, found.booked, found.free, found.bookable_free) == (2, 5, 1, 4, 4)
+    outside = next(d for d in place_month(place=place, year=day.year, month=day.month,
+                                          now=slot.starts_at - dt.timedelta(hours=1)).days if d.date == day)
+    assert outside.bookable_free == 0  # an hour before: inside the closing time of the window
 
 
 def test_a_booking_and_a_cancellation_are_seen_at_once(shared_cache, slot, django_capture_on_commit_callbacks):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from booking.availability_cache import place_fragment
+from booking.availability_cache import content_fragment
 from booking.clock import local
 from booking.errors import (
     AlreadyBookedError,
@@ -41,9 +41,6 @@ from booking.web.waiting import leave_line
 
 if TYPE_CHECKING:
     from booking.models import Place
-
-
-CALENDAR_REFRESH = 300  # seconds: how stale a day's window state may be (seats never are: see place_fragment)
 
 
 def _place_or_404(booking: CitizenBooking, code: str) -> Place:
@@ -109,16 +106,13 @@ def month(request, place_code):
         shown = first
     shown = min(max(shown, first), last)
     language = translation.get_language()
-    now = timezone.now()
-
-    def calendar_table() -> str:
-        weeks = place_month(place=place, year=shown.year, month=shown.month, now=now).weeks()
-        return render_to_string("booking/web/_month_table.html", {"weeks": weeks, "place": place})
-
-    # the day states depend on the seats (the place's version) and on the time (past, booking window):
-    # the table is rendered again for every new version, and at least every CALENDAR_REFRESH
-    calendar_html = place_fragment(place.pk, (shown.isoformat(), language, int(now.timestamp()) // CALENDAR_REFRESH),
-                                   calendar_table)
+    availability = place_month(place=place, year=shown.year, month=shown.month, now=timezone.now())
+    # the table shows each day's state (from the seats and the time) and nothing else of the moment:
+    # it is rendered once for each distinct set of states, so a booking that fills no day re-renders nothing
+    states = tuple(day.state for day in availability.days)
+    calendar_html = content_fragment(
+        "month", (place.pk, place.code, shown.isoformat(), language, states),
+        lambda: render_to_string("booking/web/_month_table.html", {"weeks": availability.weeks(), "place": place}))
     previous_month = (shown - dt.timedelta(days=1)).replace(day=1)
     next_month = (shown + dt.timedelta(days=32)).replace(day=1)
     return render(request, "booking/web/month.html", {

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from booking.models import WaitingTicket
-from booking.services.waiting_room import _config_cache, waiting_room_configure
+from booking.services.waiting_room import _config_cache, _line_cache, waiting_room_configure
 from tests.booking.factories import NoticeFactory
 from tests.conftest import site_client
 
@@ -22,6 +22,7 @@ def room(in_city_a):
         return waiting_room_configure(mode=mode, capacity=capacity)
     yield configure
     _config_cache.clear()  # the rows roll back with the test; each process's few seconds of cache must too
+    _line_cache.clear()
 
 
 def visitor():
@@ -103,11 +104,22 @@ def test_switched_off_no_ticket_is_taken(room):
     assert arrive(visitor()).status_code == 200 and not WaitingTicket.objects.exists()
 
 
+def log_in_attempt(client):
+    return client.post("/login/", {"notice_number": "X", "birth_day": "1"}, follow=False)
+
+
 def test_automatic_mode_holds_back_only_above_the_platforms_threshold(room, settings):
     settings.BOOKING_WAITING_ROOM_THRESHOLD = 2
     room(mode="auto")
-    responses = [arrive(visitor()).status_code for _ in range(3)]
+    # below the threshold and with nobody in line, reading the start page takes no ticket at all
+    assert [arrive(visitor()).status_code for _ in range(5)] == [200] * 5
+    assert not WaitingTicket.objects.exists()
+    # entering the booking flow (the login) counts: the third of them waits
+    responses = [log_in_attempt(visitor()).status_code for _ in range(3)]
     assert responses == [200, 200, 303]
+    assert WaitingTicket.objects.filter(admitted_at__isnull=True).count() == 1
+    # with a line formed, a newcomer reading the start page queues behind it too
+    assert arrive(visitor()).status_code == 303
 
 
 def test_a_forged_place_in_line_counts_for_nothing(room):
