@@ -49,3 +49,48 @@ def test_concurrent_admissions_never_exceed_the_capacity(django_db_setup, django
             with tenant_context(city):
                 WaitingTicket.objects.filter(key__startswith="race").delete()
             connection.set_schema_to_public()
+
+
+def test_newcomers_arriving_at_once_are_let_in_up_to_the_capacity_in_order(django_db_setup, django_db_blocker):
+    """Each newcomer takes its ticket and is let in within one round trip: 40 at once through 8 web
+    processes, a room for 10: exactly the 10 first tickets are in, the other 30 wait in line."""
+    from booking.services.waiting_room import _config_cache, _line_cache, waiting_room_configure, waiting_room_pass
+
+    with django_db_blocker.unblock():
+        city = Municipality.objects.get(schema_name="beta")
+        with tenant_context(city):
+            waiting_room_configure(mode="on", capacity=10)
+            before = set(WaitingTicket.objects.values_list("id", flat=True))
+        barrier = threading.Barrier(8)
+        outcomes = []
+
+        def web_process():
+            try:
+                connection.set_tenant(city)
+                barrier.wait()
+                for _ in range(5):
+                    admission = waiting_room_pass(ticket=None, in_flow=False, entering=True)
+                    outcomes.append((admission.ticket.id, admission.admitted))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=web_process) for _ in range(8)]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            with tenant_context(city):
+                new = WaitingTicket.objects.exclude(id__in=before)
+                let_in = sorted(new.filter(admitted_at__isnull=False).values_list("id", flat=True))
+                every = sorted(new.values_list("id", flat=True))
+            assert len(outcomes) == 40 and len(every) == 40
+            assert let_in == every[:10]  # in order of arrival, never more than the room holds
+            assert sorted(ticket for ticket, admitted in outcomes if admitted) == let_in
+        finally:
+            with tenant_context(city):
+                WaitingTicket.objects.exclude(id__in=before).delete()
+                waiting_room_configure(mode="auto")
+            _config_cache.clear()
+            _line_cache.clear()
+            connection.set_schema_to_public()
