@@ -19,7 +19,7 @@ def heartbeat_record(name: str) -> None:
 class HeartbeatScheduler(PersistentScheduler):
     """Celery beat's own scheduler, which also says it is alive (the beat check reads it)."""
 
-    _last_heartbeat = 0.0
+    _last_heartbeat = float("-inf")  # never yet (time.monotonic() counts from the boot)
 
     def tick(self, *args, **kwargs):
         if time.monotonic() - self._last_heartbeat >= BEAT_EVERY_SECONDS:

@@ -61,8 +61,9 @@ def _cities_to_probe():
 
 class Monitor:
     def __init__(self):
-        self.probed_at = 0.0
-        self.purged_at = 0.0
+        # never yet: time.monotonic() counts from the machine's boot, which may be minutes ago
+        self.probed_at = float("-inf")
+        self.purged_at = float("-inf")
         self.fallback = FallbackAlerts()
 
     def run_round(self, *, now: dt.datetime | None = None, probe_cities: bool | None = None) -> MonitorRound:

@@ -1,23 +1,39 @@
-"""One-time form tokens: a confirmation form sent twice books once (the second shows the booking)."""
+"""One-time form tokens: a confirmation form sent twice books once (the second shows the booking).
+
+A token is signed for the logged-in notice and carries its own random part, so issuing one writes
+nothing (a page that only shows a form does not save the session); spending one records it in the
+session, and a token already spent there, forged, from another notice or older than
+TOKEN_MAX_AGE is refused.
+"""
 from __future__ import annotations
 
 import secrets
 
-TOKENS_KEY = "citizen_confirm_tokens"
-KEPT = 10  # a citizen may have a few confirmation pages open at once
+from django.core import signing
+
+from booking.web.session import NOTICE_KEY
+
+SPENT_KEY = "citizen_spent_tokens"
+KEPT = 20  # the last tokens spent in this session (one per booking, move or cancellation sent)
+TOKEN_MAX_AGE = 6 * 3600
+
+
+def _signer(request) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"citizen-confirm:{request.session.get(NOTICE_KEY)}")
 
 
 def token_issue(request) -> str:
-    token = secrets.token_urlsafe(16)
-    request.session[TOKENS_KEY] = (request.session.get(TOKENS_KEY) or [])[-(KEPT - 1):] + [token]
-    return token
+    return _signer(request).sign(secrets.token_urlsafe(12))
 
 
 def token_spend(request, token: str) -> bool:
-    """True the first time a token issued to this session is spent; False ever after."""
-    tokens = request.session.get(TOKENS_KEY) or []
-    if token not in tokens:
+    """True the first time a token issued to this notice is spent in this session; False ever after."""
+    try:
+        nonce = _signer(request).unsign(token, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
         return False
-    tokens.remove(token)
-    request.session[TOKENS_KEY] = tokens
+    spent = request.session.get(SPENT_KEY) or []
+    if nonce in spent:
+        return False
+    request.session[SPENT_KEY] = spent[-(KEPT - 1):] + [nonce]
     return True

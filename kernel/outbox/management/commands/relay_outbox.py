@@ -36,7 +36,7 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         poll = settings.OUTBOX_RELAY_POLL_SECONDS
-        pause, purged_at = poll, 0.0
+        pause, purged_at = poll, float("-inf")  # never yet (time.monotonic() counts from the boot)
         logger.info("outbox relay started (poll %.1f s)", poll)
         while not stop.is_set():
             try:
