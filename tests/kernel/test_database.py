@@ -110,7 +110,7 @@ def test_a_session_that_cannot_be_saved_for_a_lost_database_is_503_not_400(citiz
     """Django turns any database error while saving a session into "session deleted" (400)."""
     client, slot = citizen
     with mock.patch.object(SessionStore, "save", _unsaved_session):
-        response = client.get(f"/booking/slots/{slot.pk}/")  # stores a form token in the session
+        response = client.post("/session/extend/", {"next": f"/booking/slots/{slot.pk}/"})  # saves the session
     assert response.status_code == 503 and response["Retry-After"]
 
 
