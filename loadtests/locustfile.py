@@ -73,6 +73,8 @@ BOOKED_NUMBERS: list[str] = []  # notices whose booking the site confirmed (302 
 LOGIN, BOOK = "POST /login/", "POST day (book)"
 LATENCIES: dict[str, list[float]] = {LOGIN: [], BOOK: []}  # exact milliseconds (Locust's own are rounded)
 WAITING = "GET waiting room"
+CITIZEN_OF: dict = {}  # greenlet -> the Locust user running in it
+REQUESTS_PER_BOOKING: list[int] = []  # HTTP requests of each citizen who booked, start page to confirmation
 WAITED: list[dict] = []  # {"ticket": id, "seconds": waited, "admitted_at": time} of citizens who waited
 
 
@@ -110,6 +112,9 @@ def _check_setup(environment, **_kwargs):
 def _keep_latency(name, response_time, **_kwargs):
     if name != WAITING:  # every page of the booking flow, failed ones too, as Locust counts them
         LATENCIES.setdefault(name, []).append(response_time)
+        citizen = CITIZEN_OF.get(gevent.getcurrent())  # requests are made in the user's own greenlet
+        if citizen is not None:
+            citizen.requests_made += 1
 
 
 @events.test_stop.add_listener
@@ -119,7 +124,7 @@ def _write_results(environment, **_kwargs):
             failures = {f"{error.method} {error.name}: {error.error}": error.occurrences
                         for error in environment.stats.errors.values()}
             json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
-                       "failures": failures,
+                       "failures": failures, "requests_per_booking": REQUESTS_PER_BOOKING,
                        "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
 
 
@@ -129,6 +134,8 @@ class Citizen(FastHttpUser):
     default_headers: ClassVar[dict] = {"Host": DOMAIN}
     network_timeout = 60.0
     connection_timeout = 10.0
+
+    requests_made = 0  # by the citizen now using this Locust user (the waiting page's polls aside)
 
     def think(self) -> None:
         gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
@@ -146,12 +153,16 @@ class Citizen(FastHttpUser):
             raise StopUser()
         number, birth_day = notice
         self.client.cookiejar.clear()  # a new citizen, a new browser
+        self.requests_made = 0
+        CITIZEN_OF[gevent.getcurrent()] = self
         month_path = self.log_in(number, birth_day)
         if not month_path:
             return
         self.think()
         outcome = self.book(number, month_path)
         OUTCOMES[outcome] += 1
+        if outcome == "booked":
+            REQUESTS_PER_BOOKING.append(self.requests_made)
         self.think()
 
     # --- steps -------------------------------------------------------------------------------
@@ -191,27 +202,40 @@ class Citizen(FastHttpUser):
             return response.text, ""
 
     def log_in(self, number: str, birth_day: str) -> str | None:
-        """The calendar the site sends a citizen to after logging in (None: not logged in)."""
-        page, waiting_path = self.front_page()
-        if waiting_path:
-            OUTCOMES["waited"] += 1
-            if self.wait_in_line(waiting_path):
-                page, waiting_path = self.front_page()
-        if page is None:
-            OUTCOMES["error"] += 1
-            return None
-        self.think()
-        data = {"csrfmiddlewaretoken": self.csrf_token(page), "notice_number": number, "birth_day": birth_day}
-        with self.client.post("/login/", data=data, name=LOGIN, allow_redirects=False,
-                              catch_response=True) as response:
-            target = location_path(response)
-            if response.status_code == 302 and MONTH_PATH.fullmatch(target):
-                return target  # no booking yet: straight to the calendar of the notice's place
-            kind = {200: "login_refused", 403: "login_locked", 429: "login_throttled"}.get(
-                response.status_code, "error")
-            OUTCOMES[kind] += 1
-            response.failure(f"login: {response.status_code} {kind} {target}")
-            return None
+        """The calendar the site sends a citizen to after logging in (None: not logged in).
+
+        The room may send a citizen to wait at the start page or when they log in (automatic mode
+        counts those entering the booking flow): they wait, then log in again, as a browser would."""
+        for _ in range(3):
+            page, waiting_path = self.front_page()
+            if waiting_path:
+                OUTCOMES["waited"] += 1
+                if self.wait_in_line(waiting_path):
+                    page, waiting_path = self.front_page()
+            if page is None:
+                OUTCOMES["error"] += 1
+                return None
+            self.think()
+            data = {"csrfmiddlewaretoken": self.csrf_token(page), "notice_number": number, "birth_day": birth_day}
+            with self.client.post("/login/", data=data, name=LOGIN, allow_redirects=False,
+                                  catch_response=True) as response:
+                target = location_path(response)
+                if response.status_code == 302 and MONTH_PATH.fullmatch(target):
+                    return target  # no booking yet: straight to the calendar of the notice's place
+                if response.status_code == 303 and target.startswith("/waiting-room/"):
+                    response.success()
+                    OUTCOMES["waited"] += 1
+                    if not self.wait_in_line(target):
+                        OUTCOMES["error"] += 1
+                        return None
+                    continue  # let in: the start page again, and the login
+                kind = {200: "login_refused", 403: "login_locked", 429: "login_throttled"}.get(
+                    response.status_code, "error")
+                OUTCOMES[kind] += 1
+                response.failure(f"login: {response.status_code} {kind} {target}")
+                return None
+        OUTCOMES["error"] += 1
+        return None
 
     def get_page(self, path: str, name: str) -> str | None:
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -279,7 +303,7 @@ class Citizen(FastHttpUser):
             elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
                 outcome = "slot_taken"
-            elif response.status_code == 200 and 'name="token"' in (response.text or ""):
+            elif response.status_code == 200 and 'class="slot-choice' in (response.text or ""):
                 response.success()  # full by the time the form arrived: the day page again, with its times now
                 outcome = "slot_taken"
             else:

@@ -320,10 +320,13 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
           f"{bookings / window if window else 0:.1f}/s from the first to the last booking ({window:.1f} s); "
           f"peak {database['peak']} in one second")
     waiting_polls = totals.get("waiting_polls", 0)
-    if bookings:
-        print(f"  requests per booking: {totals['requests'] / bookings:.1f} "
-              f"({(totals['requests'] - waiting_polls) / bookings:.1f} without the waiting page's "
-              f"{waiting_polls} polls)")
+    per_booking = results.get("requests_per_booking") or []
+    if per_booking:
+        print(f"  HTTP requests per completed booking (start page to confirmation, waiting page's polls aside): "
+              f"median {percentile(per_booking, 0.5):.0f}, mean {sum(per_booking) / len(per_booking):.1f}, "
+              f"{sum(n <= 6 for n in per_booking) / len(per_booking):.0%} in 6 or fewer; all requests of the run "
+              f"÷ bookings {totals['requests'] / max(bookings, 1):.1f} (waiting page's polls {waiting_polls}, "
+              f"citizens still on their way when the run stopped included)")
     print("  latency (ms) of each step              count     p50     p95     p99     max")
     latencies = results.get("latencies_ms", {})
     for name in STEPS + sorted(set(latencies) - set(STEPS)):
