@@ -7,8 +7,11 @@ both can use it. `citizen_booking` gathers what one request needs, computed once
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import cached_property
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,28 @@ def allowed_place_ids(notice: Notice) -> set[int]:
 
 def allowed_places(notice: Notice) -> list[Place]:
     return list(_allowed_places_query(notice).order_by("sort_order", "code"))
+
+
+_pages_places: dict[tuple, tuple[float, list[Place]]] = {}
+
+
+def allowed_places_for_pages(notice: Notice) -> list[Place]:
+    """`allowed_places` as the citizen's pages show them: kept in this process for
+    MADOGUCHI_PLACES_CACHE_SECONDS per city, ward and default place (every page of every citizen
+    asks). A place closed a moment ago may show that long; booking it is refused all the same, as
+    the booking service checks the place inside its transaction."""
+    seconds = settings.MADOGUCHI_PLACES_CACHE_SECONDS
+    if seconds <= 0:
+        return allowed_places(notice)
+    key = (connection.schema_name, notice.ward_id, notice.default_place_id, current_municipality().places_selectable)
+    kept = _pages_places.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
+    places = allowed_places(notice)
+    if len(_pages_places) > 10_000:  # many cities and wards: start afresh rather than grow
+        _pages_places.clear()
+    _pages_places[key] = (time.monotonic() + seconds, places)
+    return places
 
 
 def notice_refusal(notice: Notice, *, moving: bool = False) -> BookingError | None:
@@ -134,7 +159,7 @@ class CitizenBooking:
 
     @cached_property
     def places(self) -> list[Place]:
-        return allowed_places(self.notice)
+        return allowed_places_for_pages(self.notice)
 
     @cached_property
     def bookable(self) -> bool:

@@ -238,6 +238,8 @@ MADOGUCHI_PUBLIC_DOMAINS = env.list("MADOGUCHI_PUBLIC_DOMAINS", default=["localh
 MADOGUCHI_CONNECTION_MAX_SCHEMAS = env.int("MADOGUCHI_CONNECTION_MAX_SCHEMAS", default=100)
 # How long a web process keeps host → city in memory (tenants.selectors.municipality_for_host).
 MADOGUCHI_HOST_CACHE_SECONDS = env.int("MADOGUCHI_HOST_CACHE_SECONDS", default=5)
+# How long a web process keeps the places a notice may use, as the citizen's pages list them.
+MADOGUCHI_PLACES_CACHE_SECONDS = env.int("MADOGUCHI_PLACES_CACHE_SECONDS", default=5)
 MADOGUCHI_TENANT_DOMAIN_SUFFIX = env.str("MADOGUCHI_TENANT_DOMAIN_SUFFIX", default="localhost")
 MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=False)
 # How links to a municipality's site are written (mails, consoles): scheme://domain[:port]/

@@ -13,6 +13,7 @@ CELERY_BROKER_FOLDER = VAR_DIR / "test-broker"
 CELERY_TASK_DEFAULT_QUEUE = "madoguchi-test"
 # Tests change cities' settings between requests: no host cache (its own test turns it on).
 MADOGUCHI_HOST_CACHE_SECONDS = 0
+MADOGUCHI_PLACES_CACHE_SECONDS = 0
 # Tests change slots behind the services' back: no cached free seats (their own tests use one).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 OPERATIONS_STATUS_SNAPSHOT = VAR_DIR / "test-status" / "snapshot.json"

@@ -96,3 +96,25 @@ def test_without_a_change_the_cached_city_is_served_for_its_lifetime(cached_host
     assert client_a.get("/").status_code == 200  # still the cached city
     municipality_host_cache_clear()
     assert client_a.get("/").status_code == 503
+
+
+def test_a_citizens_places_are_read_once_per_process_while_kept(settings, notice):
+    from booking.selectors.eligibility import _pages_places, allowed_places, allowed_places_for_pages
+
+    def place_reads():
+        with CaptureQueriesContext(connection) as captured:
+            places = allowed_places_for_pages(notice)
+        return places, sum('FROM "booking_place"' in query["sql"] for query in captured.captured_queries)
+
+    settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60
+    _pages_places.clear()
+    try:
+        first, reads = place_reads()
+        assert reads == 1 and [p.pk for p in first] == [p.pk for p in allowed_places(notice)]
+        again, reads = place_reads()
+        assert reads == 0 and again == first
+        settings.MADOGUCHI_PLACES_CACHE_SECONDS = 0  # switched off (as in the other tests): always read
+        _, reads = place_reads()
+        assert reads == 1
+    finally:
+        _pages_places.clear()
