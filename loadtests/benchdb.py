@@ -40,7 +40,8 @@ def use_bench_database(name: str = "madoguchi_bench", fresh: bool = False) -> st
 
 def undo_bookings() -> None:
     """In the current city's schema: undo every booking of earlier runs, with its audit rows,
-    mail receipts and login guards, so that a run starts from free slots and unbooked notices."""
+    mail receipts and login guards, so that a run starts from free slots and unbooked notices
+    (and the shared cache learns of it)."""
     from booking.models import (
         AuditEntry,
         ClientLoginGuard,
@@ -60,3 +61,8 @@ def undo_bookings() -> None:
     NoticeLoginGuard.objects.all().delete()
     ClientLoginGuard.objects.all().delete()
     LoginLockEvent.objects.all().delete()
+    # the seats changed behind the services' back: what the shared cache holds of them is old
+    from booking.availability_cache import availability_changed
+    from booking.models import Place
+
+    availability_changed(Place.objects.values_list("pk", flat=True))

@@ -1,0 +1,140 @@
+"""What makes the citizen's pages cheap must never make them wrong: a month table rendered once per
+set of day states, empty form fields rendered once, form tokens that write nothing until spent."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.template import engines
+
+from booking.clock import at
+from booking.models import Place, Slot
+from booking.web.forms import CitizenLoginForm, DayBookingForm
+from tests.booking.factories import NoticeFactory, make_slot, open_weekday
+from tests.conftest import site_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "page-cost-tests"}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def logged_in(number: str, day: int = 7):
+    NoticeFactory(number=number, birth_day=day)
+    client = site_client("alpha.localhost")
+    assert client.post("/login/", {"notice_number": number, "birth_day": str(day)}).status_code == 302
+    return client
+
+
+def month_page(client, day: dt.date) -> str:
+    return client.get(f"/booking/places/kita/?month={day:%Y-%m}").content.decode()
+
+
+def book(client, slot) -> int:
+    page = client.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    return client.post(f"/booking/slots/{slot.pk}/", {"email": "", "token": token}).status_code
+
+
+def test_the_month_table_is_rendered_once_per_set_of_day_states_and_never_stale(shared_cache, in_city_a,
+                                                                                 django_capture_on_commit_callbacks):
+    day = open_weekday()
+    place = Place.objects.get(code="kita")
+    slot = make_slot(place, day, dt.time(10), capacity=2)
+    Slot.objects.filter(place=place, starts_at__gte=at(day, dt.time.min),
+                        starts_at__lt=at(day + dt.timedelta(days=1), dt.time.min)).exclude(pk=slot.pk).delete()
+    first, second, viewer = logged_in("PGC000001"), logged_in("PGC000002"), logged_in("PGC000003")
+    real = engines["django"].engine.get_template
+
+    def counting(name, *args, **kwargs):
+        renders[name] = renders.get(name, 0) + 1
+        return real(name, *args, **kwargs)
+
+    renders: dict[str, int] = {}
+    with mock.patch.object(engines["django"].engine, "get_template", side_effect=counting):
+        assert 'href="/booking/places/kita/' in month_page(viewer, day)
+        month_page(viewer, day)
+        assert renders.get("booking/web/_month_table.html") == 1  # the second visitor got it from the cache
+        with django_capture_on_commit_callbacks(execute=True):
+            assert book(first, slot) == 302  # one of two seats: the day's state does not change
+        assert f'href="/booking/places/kita/{day.isoformat()}/"' in month_page(viewer, day)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert book(second, slot) == 302  # the last seat: the day is full at once
+        html = month_page(viewer, day)
+    assert f'href="/booking/places/kita/{day.isoformat()}/"' not in html
+    assert renders.get("booking/web/_month_table.html") == 2  # a new table only for new states
+
+
+def test_empty_fields_are_rendered_once_and_a_field_with_an_error_every_time(shared_cache, in_city_a):
+    template = engines["django"].from_string("{% load form_fields %}{% form_field form.birth_day %}")
+    with mock.patch("booking.templatetags.form_fields.render_to_string",
+                    wraps=__import__("django.template.loader", fromlist=["render_to_string"]).render_to_string) as made:
+        empty = [template.render({"form": CitizenLoginForm()}) for _ in range(3)]
+        assert made.call_count == 1 and len(set(empty)) == 1 and 'name="birth_day"' in empty[0]
+        wrong = template.render({"form": _invalid_login()})
+        assert made.call_count == 2 and "field--error" in wrong and "field--error" not in empty[0]
+    english = _in_language("en", template)
+    assert english != empty[0]  # each language its own
+
+
+def _invalid_login():
+    form = CitizenLoginForm({"notice_number": "AB1234567", "birth_day": ""})
+    form.is_valid()
+    return form
+
+
+def _in_language(code, template):
+    from django.utils import translation
+
+    with translation.override(code):
+        return template.render({"form": CitizenLoginForm()})
+
+
+def test_a_field_with_a_value_is_never_taken_from_the_cache(shared_cache, in_city_a):
+    template = engines["django"].from_string("{% load form_fields %}{% form_field form.email %}")
+    form = DayBookingForm(initial={"email": "someone@example.org"}, bookable_slot_ids=[])
+    blank = template.render({"form": DayBookingForm(bookable_slot_ids=[])})
+    filled = template.render({"form": form})
+    assert 'value="someone@example.org"' in filled and "someone@example.org" not in blank
+    assert "someone@example.org" not in template.render({"form": DayBookingForm(bookable_slot_ids=[])})
+
+
+def test_a_form_token_is_spent_once_and_only_by_its_notice(in_city_a):
+    day = open_weekday()
+    slot = make_slot(Place.objects.get(code="kita"), day, dt.time(11), capacity=3)
+    owner, other = logged_in("PGC000011"), logged_in("PGC000012")
+    page = owner.get(f"/booking/places/kita/{day.isoformat()}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    # another notice's session cannot use it: shown the booking page, nothing booked
+    sent = other.post(f"/booking/places/kita/{day.isoformat()}/", {"token": token, "slot": slot.pk, "email": ""})
+    assert sent.status_code == 302 and sent["Location"] == "/booking/"
+    assert not slot.reservations.exists()
+    forged = owner.post(f"/booking/places/kita/{day.isoformat()}/",
+                        {"token": token[:-2] + "xx", "slot": slot.pk, "email": ""})
+    assert forged["Location"] == "/booking/" and not slot.reservations.exists()
+    booked = owner.post(f"/booking/places/kita/{day.isoformat()}/", {"token": token, "slot": slot.pk, "email": ""})
+    assert booked.status_code == 302 and slot.reservations.count() == 1
+    again = owner.post(f"/booking/places/kita/{day.isoformat()}/", {"token": token, "slot": slot.pk, "email": ""})
+    assert again["Location"] == "/booking/" and slot.reservations.count() == 1
+
+
+def test_showing_the_times_of_a_day_writes_no_session(in_city_a):
+    from django.contrib.sessions.models import Session
+
+    day = open_weekday()
+    make_slot(Place.objects.get(code="kita"), day, dt.time(11))
+    client = logged_in("PGC000021")
+    client.get(f"/booking/places/kita/{day.isoformat()}/")  # the login's renewal may write once
+    before = Session.objects.values_list("session_data", "expire_date").get()
+    for _ in range(3):
+        assert client.get(f"/booking/places/kita/{day.isoformat()}/").status_code == 200
+    assert Session.objects.values_list("session_data", "expire_date").get() == before
