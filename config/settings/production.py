@@ -14,3 +14,7 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 MADOGUCHI_SHOW_OUTBOX = False
 MADOGUCHI_SITE_SCHEME = "https"
 MADOGUCHI_SITE_PORT = env.str("MADOGUCHI_SITE_PORT", default="")
+# Several web nodes share free seats, fragments and sessions only through one cache: Redis, never
+# the per-machine files of `make run`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": env.str("MADOGUCHI_CACHE_URL"), "KEY_PREFIX": "madoguchi"}}
