@@ -138,3 +138,29 @@ def test_showing_the_times_of_a_day_writes_no_session(in_city_a):
     for _ in range(3):
         assert client.get(f"/booking/places/kita/{day.isoformat()}/").status_code == 200
     assert Session.objects.values_list("session_data", "expire_date").get() == before
+
+
+def test_the_times_of_a_day_show_each_state_and_keep_the_chosen_time(in_city_a):
+    """The tag that lists a day's times: free ones are choices (the chosen one checked, the seats in
+    words), the others say why they cannot be chosen, in the page's language."""
+    from django.utils import translation
+
+    from booking.selectors.availability import SlotAvailability
+
+    now = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
+    slots = [SlotAvailability(11, now, now + dt.timedelta(minutes=30), 4, 1, True),
+             SlotAvailability(12, now + dt.timedelta(hours=1), now + dt.timedelta(hours=1, minutes=30), 4, 4, True),
+             SlotAvailability(13, now + dt.timedelta(hours=2), now + dt.timedelta(hours=2, minutes=30), 1, 0, False,
+                              window="too_late")]
+    form = DayBookingForm(bookable_slot_ids=[11])
+    template = engines["django"].from_string("{% load booking_format %}{% slot_choices slots field chosen %}")
+    with translation.override("ja"):
+        html = template.render({"slots": slots, "field": form["slot"], "chosen": "11"})
+    assert '<ul class="slot-list" id="id_slot">' in html
+    assert '<input type="radio" name="slot" id="slot-11" value="11" required checked>' in html
+    assert "09:00–09:30" in html and "空き 3" in html
+    assert 'id="slot-12"' not in html and 'slot slot--full' in html and "満席" in html
+    assert 'id="slot-13"' not in html and "slot slot--too_late" in html
+    with translation.override("en"):
+        english = template.render({"slots": slots, "field": form["slot"], "chosen": ""})
+    assert "3 seats free" in english and " checked" not in english
