@@ -27,7 +27,6 @@ Run it in one Locust process (no --processes/workers): notices are handed out in
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import os
@@ -36,7 +35,6 @@ import re
 import time
 from collections import Counter
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 import gevent
 from locust import FastHttpUser, events, task
@@ -48,7 +46,6 @@ RESULTS_FILE = os.environ.get("RUSH_RESULTS_FILE", "")
 THINK_MIN, THINK_MAX = (float(part) for part in os.environ.get("RUSH_THINK", "0.2-1.0").split("-", 1))
 DAY_SPREAD = int(os.environ.get("RUSH_DAY_SPREAD", "3"))
 MAX_ATTEMPTS = int(os.environ.get("RUSH_MAX_ATTEMPTS", "10"))
-CITY_TZ = ZoneInfo("Asia/Tokyo")
 
 DAY_LINK = re.compile(r'href="(/booking/places/[\w-]+/(\d{4}-\d{2}-\d{2})/)"')
 NEXT_MONTH = re.compile(r'href="\?month=(\d{4}-\d{2})" rel="next"')
@@ -245,13 +242,12 @@ class Citizen(FastHttpUser):
             return response.text or ""
 
     def book(self, number: str, month_path: str) -> str:
-        month = (dt.datetime.now(CITY_TZ) + dt.timedelta(days=1)).strftime("%Y-%m")
         attempts = 0
         day_path = None
         while attempts < MAX_ATTEMPTS:
             if day_path is None:
                 self.think()
-                day_path = self.choose_day(month_path, month)
+                day_path = self.choose_day(month_path)
                 if day_path is None:
                     return "no_free_day"
             self.think()
@@ -271,9 +267,12 @@ class Citizen(FastHttpUser):
             # the site sent us back to the day page; choose again there (fetched above on the next turn)
         return "gave_up"
 
-    def choose_day(self, month_path: str, month: str) -> str | None:
+    def choose_day(self, month_path: str) -> str | None:
+        """A day with free times: the calendar as the login sent the citizen there (the site opens it
+        at the first month with a time to book), then the next months while none has one."""
+        month = None
         for _ in range(MONTHS_TO_TRY):
-            page = self.get_page(f"{month_path}?month={month}", "GET month (calendar)")
+            page = self.get_page(f"{month_path}?month={month}" if month else month_path, "GET month (calendar)")
             if page is None:
                 return None
             days = [path for path, _date in DAY_LINK.findall(page)]

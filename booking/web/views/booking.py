@@ -95,18 +95,36 @@ def _month_bounds() -> tuple[dt.date, dt.date]:
     return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
 
 
+def _first_month_with_seats(place, first: dt.date, last: dt.date, now: dt.datetime):
+    """The calendar of the first month of the booking window with a day that can be booked, or of
+    the window's first month when none has one."""
+    shown, found = first, None
+    while shown <= last:
+        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+        if any(day.state in ("available", "few") for day in availability.days):
+            return availability
+        found = found or availability
+        shown = (shown + dt.timedelta(days=32)).replace(day=1)
+    return found or place_month(place=place, year=first.year, month=first.month, now=now)
+
+
 @citizen_required
 def month(request, place_code):
     booking = citizen_booking(request.notice)
     place = _place_or_404(booking, place_code)
     first, last = _month_bounds()
+    now = timezone.now()
     try:
-        shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else first
+        shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else None
     except ValueError:
-        shown = first
-    shown = min(max(shown, first), last)
+        shown = None
+    if shown is None:  # no month asked for: the first with a time to book (no empty calendar to page through)
+        availability = _first_month_with_seats(place, first, last, now)
+        shown = dt.date(availability.year, availability.month, 1)
+    else:
+        shown = min(max(shown, first), last)
+        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
     language = translation.get_language()
-    availability = place_month(place=place, year=shown.year, month=shown.month, now=timezone.now())
     # the table shows each day's state (from the seats and the time) and nothing else of the moment:
     # it is rendered once for each distinct set of states, so a booking that fills no day re-renders nothing
     states = tuple(day.state for day in availability.days)

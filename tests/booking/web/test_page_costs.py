@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.template import engines
 
-from booking.clock import at
+from booking.clock import at, local
 from booking.models import Place, Slot
 from booking.web.forms import CitizenLoginForm, DayBookingForm
 from tests.booking.factories import NoticeFactory, make_slot, open_weekday
@@ -164,3 +164,23 @@ def test_the_times_of_a_day_show_each_state_and_keep_the_chosen_time(in_city_a):
     with translation.override("en"):
         english = template.render({"slots": slots, "field": form["slot"], "chosen": ""})
     assert "3 seats free" in english and " checked" not in english
+
+
+def test_the_calendar_opens_at_the_first_month_with_a_time_to_book(in_city_a):
+    """After logging in, a citizen whose first month is fully booked sees the next month at once
+    (one request fewer), while a month asked for by name is shown as it is."""
+    from django.db.models import F
+
+    from booking.selectors.eligibility import booking_window
+
+    earliest, _latest = booking_window()
+    this_month = local(earliest).date().replace(day=1)
+    following = (this_month + dt.timedelta(days=32)).replace(day=1)
+    place = Place.objects.get(code="kita")
+    make_slot(place, open_weekday(min_days=(following - earliest.date()).days + 3), dt.time(10))
+    Slot.objects.filter(place=place, starts_at__lt=at(following, dt.time.min)).update(booked=F("capacity"))
+    client = logged_in("PGC000031")
+    opened = client.get("/booking/places/kita/").content.decode()
+    assert f'href="/booking/places/kita/{following:%Y-%m}-' in opened  # days of the following month to choose
+    asked = client.get(f"/booking/places/kita/?month={this_month:%Y-%m}").content.decode()
+    assert 'href="/booking/places/kita/20' not in asked  # the full month, as asked: nothing to choose
