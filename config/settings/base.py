@@ -197,7 +197,7 @@ else:
                           "OPTIONS": {"size_limit": 2**30, "sqlite_synchronous": 0}}}
 # Sessions are written to PostgreSQL (they survive the cache) and read from the cache: a page that
 # changes nothing costs no query for its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "kernel.sessions"
 
 # --- Mail ----------------------------------------------------------------------------------
 # With no relay configured, mail lands in a local outbox (var/outbox) shown at /outbox/.

@@ -17,12 +17,12 @@ from unittest import mock
 import pytest
 import yaml
 from django.contrib.sessions.backends.base import UpdateError
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError, connection
 from django.test import Client
 
 from booking.models import Place, Reservation
 from config.database import database_config
+from kernel.sessions import SessionStore
 from tests.booking.factories import NoticeFactory, make_slot, open_weekday
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,4 +25,4 @@ def test_production_needs_a_shared_cache_and_uses_redis_for_seats_and_sessions()
     started = settings_of({"MADOGUCHI_CACHE_URL": "redis://cache.invalid:6379/0"})
     assert started.returncode == 0, started.stderr
     assert started.stdout.split() == ["django.core.cache.backends.redis.RedisCache",
-                                      "django.contrib.sessions.backends.cached_db"]
+                                      "kernel.sessions"]
