@@ -243,28 +243,29 @@ class Citizen(FastHttpUser):
 
     def book(self, number: str, month_path: str) -> str:
         attempts = 0
-        day_path = None
+        day_path, day_page = None, None
         while attempts < MAX_ATTEMPTS:
             if day_path is None:
                 self.think()
                 day_path = self.choose_day(month_path)
                 if day_path is None:
                     return "no_free_day"
-            self.think()
-            day_page = self.get_page(day_path, "GET day (times)")
             if day_page is None:
-                return "error"
+                self.think()
+                day_page = self.get_page(day_path, "GET day (times)")
+                if day_page is None:
+                    return "error"
             slots = SLOT_CHOICE.findall(day_page)
             if not slots:
-                day_path = None  # the day filled up meanwhile: back to the calendar
+                day_path, day_page = None, None  # the day filled up meanwhile: back to the calendar
                 attempts += 1
                 continue
             attempts += 1
-            result = self.confirm(day_path, day_page, random.choice(slots), number)
+            result, day_page = self.confirm(day_path, day_page, random.choice(slots), number)
             if result != "slot_taken":
                 return result
             OUTCOMES["slot_taken"] += 1
-            # the site sent us back to the day page; choose again there (fetched above on the next turn)
+            # the site answered with the day page as it is now (or sent us back to it): choose again
         return "gave_up"
 
     def choose_day(self, month_path: str) -> str | None:
@@ -285,11 +286,13 @@ class Citizen(FastHttpUser):
             self.think()
         return None
 
-    def confirm(self, day_path: str, day_page: str, slot_id: str, number: str) -> str:
-        """Book a time with the day page's own form (no confirmation page in between)."""
+    def confirm(self, day_path: str, day_page: str, slot_id: str, number: str) -> tuple[str, str | None]:
+        """Book a time with the day page's own form (no confirmation page in between); the outcome,
+        and the day page the site answered with when the time was taken (None: fetch it again)."""
         token = hidden_value(day_page, "token")
         if not token:
-            return "error"
+            return "error", None
+        again = None
         self.think()
         data = {"csrfmiddlewaretoken": self.csrf_token(day_page), "token": token, "slot": slot_id, "email": ""}
         with self.client.post(day_path, data=data, name=BOOK, allow_redirects=False,
@@ -304,12 +307,12 @@ class Citizen(FastHttpUser):
                 outcome = "slot_taken"
             elif response.status_code == 200 and 'class="slot-choice' in (response.text or ""):
                 response.success()  # full by the time the form arrived: the day page again, with its times now
-                outcome = "slot_taken"
+                outcome, again = "slot_taken", response.text
             else:
                 response.failure(f"booking: {response.status_code} {target}")
                 outcome = "error"
         if outcome == "booked":  # the browser shows the booking the site just confirmed
             page = self.get_page("/booking/", "GET /booking/ (confirmation)")
             if page is None or "booking-code" not in page:
-                return "error"
-        return outcome
+                return "error", None
+        return outcome, again
