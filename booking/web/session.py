@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 
 from booking.clock import local
 from booking.models import Notice
-from booking.selectors.lookups import notice_by_id
+from booking.selectors.lookups import citizen_notice
 
 NOTICE_KEY = "citizen_notice_id"
 UNTIL_KEY = "citizen_until"  # end of the login, seconds since the epoch
@@ -174,7 +174,7 @@ def citizen_required(view=None, *, keep_fields: tuple[str, ...] = ()):
         if request.session.get(NOTICE_KEY) and citizen_session(request) is None:
             _end_login(request)
         notice_id = request.session.get(NOTICE_KEY)
-        notice = notice_by_id(notice_id) if notice_id else None
+        notice = citizen_notice(notice_id) if notice_id else None
         if notice is None:
             return _ended(request, keep_fields)
         request.notice = notice
