@@ -184,3 +184,18 @@ def test_the_calendar_opens_at_the_first_month_with_a_time_to_book(in_city_a):
     assert f'href="/booking/places/kita/{following:%Y-%m}-' in opened  # days of the following month to choose
     asked = client.get(f"/booking/places/kita/?month={this_month:%Y-%m}").content.decode()
     assert 'href="/booking/places/kita/20' not in asked  # the full month, as asked: nothing to choose
+
+
+def test_the_citizens_notice_is_read_whole_and_a_removed_one_ends_the_login(in_city_a):
+    from booking.models import Notice
+    from booking.selectors.lookups import citizen_notice
+
+    notice = NoticeFactory(number="PGC000041", birth_day=9)
+    read = citizen_notice(notice.pk)
+    assert read == notice and (read.number, read.birth_day, read.status, read.ward_id) == (
+        notice.number, 9, notice.status, notice.ward_id)
+    assert citizen_notice(notice.pk + 10_000) is None
+    client = site_client("alpha.localhost")
+    assert client.post("/login/", {"notice_number": "PGC000041", "birth_day": "9"}).status_code == 302
+    Notice.objects.filter(pk=notice.pk).delete()
+    assert client.get("/booking/")["Location"] == "/"  # back to the start page, logged out
