@@ -8,6 +8,11 @@ done by one process at a time: the room's row is locked (a short transaction), s
 it taken waits its turn and counts again (no overshoot). A
 citizen counts as active until BOOKING_WAITING_ROOM_IDLE_SECONDS pass without a request; a place
 in line is kept while the waiting page keeps asking.
+
+Switched on, the room tickets every newcomer. In automatic mode (the platform's threshold) it
+counts the citizens entering the booking flow: the login takes the ticket, while a visitor who
+only reads passes without one as long as nobody waits in line (asked every few seconds per
+process); once a line forms, every newcomer queues behind it.
 """
 from __future__ import annotations
 
@@ -154,11 +159,11 @@ def _enter_line(*, capacity: int, now: dt.datetime) -> tuple[TicketRef, bool] | 
     return TicketRef(ticket_id, key), admitted
 
 
-def line_forming(*, now: dt.datetime | None = None, fresh: bool = False) -> bool:
-    """Does anyone wait in this city's line? Asked at most every LINE_SECONDS per process."""
+def line_forming(*, now: dt.datetime | None = None) -> bool:
+    """Does anyone wait in this city's line? Asked at most every _LINE_SECONDS per process."""
     schema = connection.schema_name
     cached = _line_cache.get(schema)
-    if cached and not fresh and cached[0] > time.monotonic():
+    if cached and cached[0] > time.monotonic():
         return cached[1]
     now = now or timezone.now()
     abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
