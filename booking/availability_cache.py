@@ -2,10 +2,11 @@
 versioned per place.
 
 Calendars are read far more often than seats change. Readers keep what they read of a place in
-the shared cache under the place's current version; every change of a slot's seats or of the calendar bumps that version
-once its transaction commits (`availability_changed`), so the next reader loads afresh and a
-confirmed booking is never shown stale. Time-dependent states (past, booking window) are worked
-out from the snapshot at each read, never cached.
+the shared cache under the place's current version; every change of a slot's seats or of the
+calendar bumps that version once its transaction commits (`availability_changed`), so the next
+reader loads afresh and a confirmed booking is never shown stale. A month's sums of free seats
+inside the booking window hold for the minute they were read in (the window moves with the
+clock; the booking service checks it again); whether a day is past is worked out at each read.
 
 Any failure of the cache only costs the query the cache would have saved.
 """
