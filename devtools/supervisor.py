@@ -5,7 +5,9 @@ worker killed by the out-of-memory killer, or a beat that lost its database for 
 takes the web server and the embedded database with it. Here a process that exits is started
 again after a pause that doubles with each quick death (1 s, 2 s, 4 s … 30 s) and starts from
 1 s again once it has run for a minute. Ctrl-C (or SIGTERM) stops everything: SIGTERM to every
-process group, SIGKILL to what is left after the grace period.
+process group, SIGKILL to what is left after the grace period. Should the supervisor itself be
+killed outright (SIGKILL, before it could stop them), the kernel sends each of its processes SIGTERM
+(Linux's parent-death signal), so no web server or worker is left running without it.
 
     python -m devtools.supervisor platform/Procfile      (what devtools.devrun runs)
 
@@ -15,6 +17,7 @@ say which process died, with what exit status, and when it comes back.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import signal
@@ -27,6 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+PR_SET_PDEATHSIG = 1
+# looked up before any fork: the child only calls it (loading a library after fork could deadlock)
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def _die_with_the_supervisor() -> None:
+    """Run in each child before its command: SIGTERM when the thread that started it ends."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 FIRST_DELAY, MAX_DELAY, STABLE_AFTER = 1.0, 30.0, 60.0
 
 
@@ -87,6 +99,7 @@ class Supervisor:
         item.process = subprocess.Popen(
             ["/bin/sh", "-c", f"exec {item.command}"], cwd=self.cwd, env=self.environment,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_die_with_the_supervisor,  # noqa: PLW1509 - one libc call, resolved before the fork
         )
         item.started_at = time.monotonic()
         threading.Thread(target=self._pump, args=(f"{item.name}.1", item.process.stdout), daemon=True).start()

@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from devtools.supervisor import Supervisor, read_procfile
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_procfile_lines_become_named_commands(tmp_path):
@@ -62,3 +70,33 @@ def test_stopping_ends_every_process(supervised):
     processes = [m.process for m in supervisor.managed.values()]
     supervisor.stop_all()
     assert all(process.poll() is not None for process in processes)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_supervisor_killed_outright_takes_its_processes_with_it(tmp_path):
+    """SIGKILL leaves the supervisor no time to stop anything: the kernel's parent-death signal does."""
+    procfile = tmp_path / "Procfile"
+    procfile.write_text("sleeper: sleep 600\n")
+    supervisor = subprocess.Popen([sys.executable, "-m", "devtools.supervisor", str(procfile)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = supervisor.stdout.readline()
+        child = int(re.search(r"started sleeper \(pid (\d+)\)", line).group(1))
+        os.kill(child, 0)  # running
+        supervisor.kill()
+        supervisor.wait(10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _alive(child):
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        supervisor.kill()
+        supervisor.wait(10)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended already
+    except FileNotFoundError:
+        return False
