@@ -82,18 +82,27 @@ def _place(places, place_id: int):
     return next(place for place in places if place.pk == place_id)
 
 
+def _posted_notice(request, form_class, invalid: str):
+    """(form, notice, None) for a valid counter form naming a known notice; else (…, …, the redirect
+    back to the counter with the error)."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return form, None, redirect(_counter_url(request.POST.get("number", "")[:64]))
+    try:
+        return form, notice_by_number(form.cleaned_data["number"]), None
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return form, None, redirect(_counter_url())
+
+
 @staff_console
 @require_POST
 def counter_book(request):
-    form = CounterBookForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a time and how the citizen reached you."))
-        return redirect(_counter_url(request.POST.get("number", "")[:64]))
-    try:
-        notice = notice_by_number(form.cleaned_data["number"])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(_counter_url())
+    form, notice, refused = _posted_notice(request, CounterBookForm,
+                                           _("Choose a time and how the citizen reached you."))
+    if refused:
+        return refused
     slot = slot_by_id(form.cleaned_data["slot"])
     back = {"place": request.POST.get("place", ""), "day": request.POST.get("day", "")}
     if slot is None:
@@ -116,15 +125,9 @@ def counter_book(request):
 @staff_console
 @require_POST
 def counter_cancel(request):
-    form = CounterCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose how the citizen reached you."))
-        return redirect(_counter_url(request.POST.get("number", "")[:64]))
-    try:
-        notice = notice_by_number(form.cleaned_data["number"])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(_counter_url())
+    form, notice, refused = _posted_notice(request, CounterCancelForm, _("Choose how the citizen reached you."))
+    if refused:
+        return refused
     reservation = active_reservation(notice)
     if reservation is None:
         messages.error(request, _("This notice has no booking."))

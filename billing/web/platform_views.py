@@ -44,6 +44,13 @@ def _refused(request, error: BillingError) -> None:
         messages.error(request, message)
 
 
+def _form_refused(request, form) -> None:
+    """Every error of a form posted from a page that shows them as messages."""
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            messages.error(request, message)
+
+
 @platform_admin_required
 def overview(request):
     """Every city's usage, invoice and report of a month: four queries whatever the number of cities."""
@@ -87,9 +94,7 @@ def plan(request, slug):
     municipality = _city(request, slug)
     form = PlanForm(request.POST)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+        _form_refused(request, form)
         return redirect("billing:city", slug=slug)
     data = dict(form.cleaned_data)
     try:
@@ -151,9 +156,7 @@ def credit_note(request, pk):
     found = _statement(request, pk)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
+        _form_refused(request, form)
         return redirect("billing:statement", pk=pk)
     try:
         note = credit_note_issue(statement=found, actor=request.user, reason=form.cleaned_data["reason"],

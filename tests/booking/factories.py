@@ -104,3 +104,20 @@ def make_card(notice: Notice | None = None, *, box: str | None = None, position:
             position = (storage_box.cards.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         values.update(box=storage_box, position=position, status=fields.get("status", CardStatus.STORED))
     return Card.objects.create(notice=notice, **values)
+
+
+def remove_notices(numbers) -> None:
+    """In the current city: remove these notices with their bookings, cards, mail receipts and audit
+    rows, and give their slots back the seats (the clean-up of tests that commit, e.g. browser tests)."""
+    from booking.models import Card, MailReceipt, Reservation
+
+    notices = Notice.objects.filter(number__in=list(numbers))
+    slot_ids = list(Reservation.objects.filter(notice__in=notices).values_list("slot_id", flat=True))
+    MailReceipt.objects.filter(reservation__notice__in=notices).delete()
+    AuditEntry.objects.filter(notice__in=notices).delete()
+    Reservation.objects.filter(notice__in=notices).delete()
+    Card.objects.filter(notice__in=notices).delete()
+    notices.delete()
+    for slot in Slot.objects.filter(pk__in=slot_ids):
+        slot.booked = slot.reservations.filter(status="active").count()
+        slot.save(update_fields=["booked"])

@@ -14,20 +14,17 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from booking.models import (
-    AuditEntry,
     Card,
     CardStatus,
-    MailReceipt,
     Notice,
     NoticeStatus,
     Place,
     Reservation,
-    Slot,
     StorageBox,
 )
 from booking.services.reservations import reservation_book
 from tenants.models import Membership, Municipality, Role, User
-from tests.booking.factories import STAFF, make_slot, open_weekday
+from tests.booking.factories import STAFF, make_slot, open_weekday, remove_notices
 from tests.browser_support import DEVICES
 from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
@@ -81,17 +78,8 @@ def counter_day(django_db_setup, django_db_blocker):
             yield {"city": alpha, "day": day, "cards": cards, "bookings": bookings, "notices": notices}
         finally:
             with tenant_context(alpha):
-                found = Notice.objects.filter(number__in=NUMBERS)
-                slot_ids = list(Reservation.objects.filter(notice__in=found).values_list("slot_id", flat=True))
-                MailReceipt.objects.filter(reservation__notice__in=found).delete()
-                AuditEntry.objects.filter(notice__in=found).delete()
-                Reservation.objects.filter(notice__in=found).delete()
-                Card.objects.filter(notice__in=found).delete()
-                found.delete()
+                remove_notices(NUMBERS)
                 StorageBox.objects.filter(code=BOX).delete()
-                for slot in Slot.objects.filter(pk__in=slot_ids):
-                    slot.booked = slot.reservations.filter(status="active").count()
-                    slot.save(update_fields=["booked"])
             User.objects.filter(pk=clerk.pk).delete()
 
 

@@ -20,11 +20,11 @@ import pytest
 from django.conf import settings
 from django_tenants.utils import tenant_context
 
-from booking.models import AuditEntry, Card, MailReceipt, Notice, Place, Reservation, Slot
+from booking.models import Notice, Place, Reservation, Slot
 from booking.services.reservations import reservation_book
 from lgwan_access.models import StaffAccessEntry
 from tenants.models import Membership, Municipality, Role, User
-from tests.booking.factories import STAFF, make_card, make_slot, open_weekday
+from tests.booking.factories import STAFF, make_card, make_slot, open_weekday, remove_notices
 from tests.lgwan_access.auth import browser_staff_login, staff_device
 from tests.tenants.factories import TEST_PASSWORD
 
@@ -58,17 +58,8 @@ def counter_day(django_db_setup, django_db_blocker):
             yield {"day": day, "place": place, "slot": first, "listed": listed}
         finally:
             with tenant_context(alpha):
-                notices = Notice.objects.filter(number__in=NUMBERS)
-                slot_ids = list(Reservation.objects.filter(notice__in=notices).values_list("slot_id", flat=True))
-                MailReceipt.objects.filter(reservation__notice__in=notices).delete()
-                AuditEntry.objects.filter(notice__in=notices).delete()
-                Reservation.objects.filter(notice__in=notices).delete()
-                Card.objects.filter(notice__in=notices).delete()
-                notices.delete()
+                remove_notices(NUMBERS)
                 StaffAccessEntry.objects.filter(user_label=USERNAME).delete()
-                for slot in Slot.objects.filter(pk__in=slot_ids):
-                    slot.booked = slot.reservations.filter(status="active").count()
-                    slot.save(update_fields=["booked"])
             User.objects.filter(pk=clerk.pk).delete()
 
 

@@ -8,17 +8,14 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from booking.models import (
-    AuditEntry,
     ClientLoginGuard,
     LoginLockEvent,
-    MailReceipt,
     Notice,
     NoticeLoginGuard,
-    Reservation,
-    Slot,
     Ward,
 )
 from tenants.models import Municipality
+from tests.booking.factories import remove_notices
 from tests.booking.web.conftest import DEVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,15 +35,7 @@ def city(django_db_setup, django_db_blocker):
             try:
                 yield alpha
             finally:
-                notices = Notice.objects.filter(number__in=NUMBERS.values())
-                slot_ids = list(Reservation.objects.filter(notice__in=notices).values_list("slot_id", flat=True))
-                MailReceipt.objects.filter(reservation__notice__in=notices).delete()
-                AuditEntry.objects.filter(notice__in=notices).delete()
-                Reservation.objects.filter(notice__in=notices).delete()
-                notices.delete()
-                for slot in Slot.objects.filter(pk__in=slot_ids):
-                    slot.booked = slot.reservations.filter(status="active").count()
-                    slot.save(update_fields=["booked"])
+                remove_notices(NUMBERS.values())
                 NoticeLoginGuard.objects.filter(number__in=NUMBERS.values()).delete()
                 ClientLoginGuard.objects.all().delete()
                 LoginLockEvent.objects.filter(number__in=NUMBERS.values()).delete()

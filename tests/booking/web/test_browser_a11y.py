@@ -13,10 +13,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
-from booking.models import AuditEntry, MailReceipt, Notice, Place, Reservation, Slot, Ward
+from booking.models import Notice, Place, Ward
 from booking.web.session import UNTIL_KEY
 from platform_console.demo import CHIBA, DEMO_GUIDANCE
 from tenants.models import Municipality
+from tests.booking.factories import remove_notices
 from tests.booking.web.conftest import DEVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,15 +51,7 @@ def city(django_db_setup, django_db_blocker):
             try:
                 yield alpha
             finally:
-                notices = Notice.objects.filter(number__in=(NUMBER, OTHER_NUMBER))
-                slot_ids = list(Reservation.objects.filter(notice__in=notices).values_list("slot_id", flat=True))
-                MailReceipt.objects.filter(reservation__notice__in=notices).delete()
-                AuditEntry.objects.filter(notice__in=notices).delete()
-                Reservation.objects.filter(notice__in=notices).delete()
-                notices.delete()
-                for slot in Slot.objects.filter(pk__in=slot_ids):
-                    slot.booked = slot.reservations.filter(status="active").count()
-                    slot.save(update_fields=["booked"])
+                remove_notices((NUMBER, OTHER_NUMBER))
                 kita.names, kita.guidance = saved_place
                 kita.save(update_fields=["names", "guidance"])
         alpha.enabled_languages, alpha.display_names, alpha.email_required = saved

@@ -11,12 +11,13 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from booking.models import AuditEntry, MailReceipt, Notice, Reservation, Slot, Ward
+from booking.models import Notice, Reservation, Ward
 from telephony_adapter.models import CallRecord
 from telephony_adapter.routing.models import CallRoute, OperatorPresence
 from telephony_adapter.services.calls import call_record_open
 from telephony_adapter.services.distribution import call_enqueue, route_open
 from tenants.models import Membership, Municipality, Role, User
+from tests.booking.factories import remove_notices
 from tests.booking.web.conftest import DEVICES
 from tests.tenants.factories import TEST_PASSWORD
 
@@ -51,16 +52,8 @@ def ringing(django_db_setup, django_db_blocker):
             yield operator
         finally:
             with tenant_context(alpha):
-                notices = Notice.objects.filter(number=NUMBER)
-                slot_ids = list(Reservation.objects.filter(notice__in=notices).values_list("slot_id", flat=True))
-                MailReceipt.objects.filter(reservation__notice__in=notices).delete()
-                AuditEntry.objects.filter(notice__in=notices).delete()
-                Reservation.objects.filter(notice__in=notices).delete()
                 CallRecord.objects.filter(call_id=CALL_ID).delete()
-                notices.delete()
-                for slot in Slot.objects.filter(pk__in=slot_ids):
-                    slot.booked = slot.reservations.filter(status="active").count()
-                    slot.save(update_fields=["booked"])
+                remove_notices([NUMBER])
             CallRoute.objects.filter(call_id=CALL_ID).delete()
             User.objects.filter(pk=operator.pk).delete()
 
