@@ -1,6 +1,6 @@
 """One-time form tokens: a confirmation form sent twice books once (the second shows the booking).
 
-A token is signed for the logged-in notice and carries its own random part, so issuing one writes
+A token is signed for the city and the logged-in notice and carries its own random part, so issuing one writes
 nothing (a page that only shows a form does not save the session); spending one records it in the
 session, and a token already spent there, forged, from another notice or older than
 TOKEN_MAX_AGE is refused.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.core import signing
+from django.db import connection
 
 from booking.web.session import NOTICE_KEY
 
@@ -19,7 +20,7 @@ TOKEN_MAX_AGE = 6 * 3600
 
 
 def _signer(request) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"citizen-confirm:{request.session.get(NOTICE_KEY)}")
+    return signing.TimestampSigner(salt=f"citizen-confirm:{connection.schema_name}:{request.session.get(NOTICE_KEY)}")
 
 
 def token_issue(request) -> str:

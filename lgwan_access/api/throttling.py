@@ -1,4 +1,7 @@
-"""At most so many staff API requests per user and minute (settings.STAFF_API_RATE); past it, 429."""
+"""At most so many staff API requests per user, city and minute (settings.STAFF_API_RATE); past it, 429.
+
+Users are the platform's, so the count is kept per city: one clerk working for two cities has a
+budget in each, and traffic in one never refuses them in the other."""
 from django.conf import settings
 from rest_framework.throttling import UserRateThrottle
 
@@ -10,3 +13,8 @@ class StaffApiThrottle(UserRateThrottle):
 
     def get_rate(self):
         return getattr(settings, "STAFF_API_RATE", DEFAULT_RATE)
+
+    def get_cache_key(self, request, view):
+        key = super().get_cache_key(request, view)
+        schema = getattr(getattr(request, "tenant", None), "schema_name", "")
+        return f"{key}:{schema}" if key else None

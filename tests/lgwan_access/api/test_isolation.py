@@ -29,3 +29,22 @@ def test_city_a_token_does_not_find_city_b_rows_on_city_a(city_a, city_b, api_a)
     day_b = a_day(city_b)
     listed = api_a.get("/api/staff/v1/notices/", {"number": day_b.notices[0].number})
     assert listed.status_code == 200 and listed.json()["count"] == 0
+
+
+def test_a_clerk_of_two_cities_has_a_request_budget_in_each(city_a, city_b, settings, monkeypatch):
+    """The per-user rate is counted per city: using it up in city A refuses nothing in city B."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from lgwan_access.api.throttling import StaffApiThrottle
+    from tenants.models import Role
+    from tests.lgwan_access.api.conftest import make_token
+    from tests.tenants.factories import MembershipFactory
+
+    monkeypatch.setattr(StaffApiThrottle, "cache", LocMemCache("staff-api-throttle-test", {}))
+    settings.STAFF_API_RATE = "2/min"
+    clerk = MembershipFactory(municipality=city_a, role=Role.STAFF).user
+    MembershipFactory(municipality=city_b, role=Role.STAFF, user=clerk)
+    in_a = token_client(city_a, make_token(clerk, city_a))
+    in_b = token_client(city_b, make_token(clerk, city_b))
+    assert [in_a.get("/api/staff/v1/places/").status_code for _ in range(3)] == [200, 200, 429]
+    assert in_b.get("/api/staff/v1/places/").status_code == 200
