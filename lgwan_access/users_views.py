@@ -10,7 +10,11 @@ from django.views.decorators.http import require_POST
 
 from lgwan_access.forms.users import StaffRoleForm, StaffUserCreateForm
 from lgwan_access.guards import staff_admin_console
-from lgwan_access.services.second_factor import second_factor_enrolled, second_factor_reset
+from lgwan_access.services.second_factor import (
+    SecondFactorSharedError,
+    second_factor_enrolled,
+    second_factor_reset,
+)
 from tenants.access import access_city_staff_for_staff_admin, access_city_staff_membership_for_staff_admin
 from tenants.services.staff_users import staff_role_set, staff_user_create, staff_user_remove
 
@@ -78,8 +82,12 @@ def user_remove(request, membership_id):
 @require_POST
 def user_second_factor_reset(request, membership_id):
     membership = _membership(request, membership_id)
-    second_factor_reset(user=membership.user, actor=request.user, municipality=request.tenant,
-                        reason="reset by the city's staff administrator")
+    try:
+        second_factor_reset(user=membership.user, actor=request.user, municipality=request.tenant,
+                            reason="reset by the city's staff administrator")
+    except SecondFactorSharedError as error:
+        messages.error(request, error.message)
+        return redirect("lgwan_access:users")
     messages.success(request, _("The second factor of %(user)s was reset: they set it up again at their next "
                                 "login.") % {"user": membership.user.username})
     return redirect("lgwan_access:users")

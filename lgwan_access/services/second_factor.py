@@ -10,10 +10,11 @@ import base64
 
 import segno
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tenants.models import Municipality, User
+from tenants.models import Membership, Municipality, User
 from tenants.services.audit import platform_audit_record
 
 BACKUP_CODE_COUNT = 10
@@ -91,8 +92,20 @@ def second_factor_verify(user: User, token: str):
     return None
 
 
+class SecondFactorSharedError(Exception):
+    """The user's second factor also guards their work for another city: not one city's to reset."""
+
+    message = _("This user also works for another city, so their second factor can only be reset by the "
+                "platform's administrators.")
+
+
 def second_factor_reset(*, user: User, actor: User, municipality: Municipality | None, reason: str = "") -> None:
-    """Remove every second-factor device of `user`: they enrol again at their next login. Audited."""
+    """Remove every second-factor device of `user`: they enrol again at their next login. Audited.
+
+    Devices are the user's, platform-wide: a city (`municipality` given) may reset them only for a
+    user who works for no other city (SecondFactorSharedError otherwise)."""
+    if municipality is not None and Membership.objects.filter(user=user).exclude(municipality=municipality).exists():
+        raise SecondFactorSharedError()
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
         TOTPDevice.objects.filter(user=user).delete()

@@ -72,6 +72,18 @@ def test_a_staff_admin_resets_a_second_factor_audited(staff_admin_client, staff_
                                              municipality=city_a).exists()
 
 
+def test_a_city_cannot_reset_the_second_factor_of_someone_who_also_works_for_another(
+        staff_admin_client, city_a, city_b):
+    both = MembershipFactory(municipality=city_a, role=Role.STAFF).user
+    MembershipFactory(municipality=city_b, role=Role.STAFF, user=both)
+    staff_device(both)
+    membership = Membership.objects.get(user=both, municipality=city_a)
+    page = staff_admin_client.post(f"/staff/users/{membership.pk}/second-factor-reset/", follow=True)
+    assert TOTPDevice.objects.filter(user=both).exists()  # city B's login stays protected
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert not PlatformAuditEntry.objects.filter(action="user.second_factor_reset", subject_user=both).exists()
+
+
 def test_another_citys_membership_is_out_of_reach(staff_admin_client, staff_b):
     membership = Membership.objects.get(user=staff_b)
     assert staff_admin_client.post(f"/staff/users/{membership.pk}/remove/").status_code == 404
