@@ -75,8 +75,9 @@ def issued_report_of(municipality: Municipality, pk: int) -> CompletionReport | 
     return issued_reports_of(municipality).filter(pk=pk).first()
 
 
-def credited_so_far(statement: Statement) -> int:
-    """What the issued credit notes of an invoice already took off (positive yen, excluding tax)."""
-    total = (Statement.objects.filter(corrects=statement, status=DocumentStatus.ISSUED)
-             .aggregate(total=Sum("subtotal_yen"))["total"]) or 0
-    return -total
+def creditable_yen(statement: Statement) -> int:
+    """What credit notes may still take off an invoice: its subtotal less what the issued credit
+    notes already took off (yen, excluding tax)."""
+    credited = (Statement.objects.filter(corrects=statement, status=DocumentStatus.ISSUED)
+                .aggregate(total=Sum("subtotal_yen"))["total"]) or 0
+    return statement.subtotal_yen + credited

@@ -55,12 +55,12 @@ def appointment_sheet_html(*, place: Place, day: dt.date, language: str = "ja", 
     """The day's appointments at a place, by time, for the counter (DATA-1); `era` dates as 令和."""
     from django.utils.dates import WEEKDAYS_ABBR
 
-    from booking.formatting import JA_WEEKDAYS, wareki
+    from booking.formatting import date_label
     from booking.selectors.booking_lists import appointment_sheet
 
     lines = appointment_sheet(place=place, day=day)
     with translation.override(language), timezone.override(city_tz()):
-        day_label = (f"{wareki(day)}（{JA_WEEKDAYS[day.weekday()]}）" if era
+        day_label = (date_label(day, "ja") if era
                      else f"{day:%Y-%m-%d} ({WEEKDAYS_ABBR[day.weekday()]})")
         return render_to_string("booking/print/appointment_sheet.html", {
             "place": place, "day": day, "day_label": day_label, "lines": lines, "language": language,

@@ -55,6 +55,3 @@ def _item(entry: _Check, municipality: Municipality) -> ChecklistItem:
     return ChecklistItem(key=entry.key, label=str(entry.label), done=bool(entry.check(municipality)),
                          hint=str(entry.hint))
 
-
-def checklist_keys() -> list[str]:
-    return [entry.key for entry in sorted(_CHECKS.values(), key=lambda entry: entry.order)]

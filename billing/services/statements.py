@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from billing.errors import BillingError, FrozenError, NoPlanError
 from billing.models import DocumentStatus, InvoiceSequence, Plan, Statement, StatementLine
 from billing.money import booking_bands, line_amount, tax_by_rate
-from billing.selectors import credited_so_far, plan_for_month, usage_totals
+from billing.selectors import creditable_yen, plan_for_month, usage_totals
 from tenants.models import Municipality, User
 from tenants.services.audit import platform_audit_record
 
@@ -159,7 +159,7 @@ def credit_note_issue(*, statement: Statement, actor: User, reason: str, amount_
         invoice = Statement.objects.select_for_update().get(pk=statement.pk)
         if not invoice.is_issued or invoice.kind != Statement.Kind.INVOICE:
             raise BillingError(gettext_lazy("Only an issued invoice can be corrected by a credit note."))
-        creditable = invoice.subtotal_yen - credited_so_far(invoice)
+        creditable = creditable_yen(invoice)
         amount = creditable if amount_yen is None else amount_yen
         if amount <= 0 or amount > creditable:
             raise BillingError(gettext_lazy("Enter an amount between 1 and %(max)s yen.") % {"max": creditable},

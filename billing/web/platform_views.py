@@ -133,7 +133,7 @@ def statement(request, pk):
     found = _statement(request, pk)
     return render(request, "billing/platform/statement.html", {
         "statement": found, "lines": found.lines.all(), "credit_notes": found.credit_notes.all(),
-        "credit_form": CreditNoteForm(), "creditable": found.subtotal_yen - selectors.credited_so_far(found),
+        "credit_form": CreditNoteForm(), "creditable": selectors.creditable_yen(found),
     })
 
 

@@ -27,7 +27,7 @@ def slot_at(place: Place, starts_at: dt.datetime) -> Slot:
 
 
 def notice_by_id(notice_id: int) -> Notice | None:
-    """A notice with its ward and default place (the citizen's session keeps its id)."""
+    """A notice with its ward and default place (the IVR's session keeps its id)."""
     return Notice.objects.select_related("ward", "default_place").filter(pk=notice_id).first()
 
 

@@ -104,7 +104,7 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool
         if entered is not None:
             ticket, admitted = entered
             if not admitted:
-                _line_cache[connection.schema_name] = (time.monotonic() + _LINE_SECONDS, True)
+                _remember_line(forming=True)
             return Admission(admitted, ticket)
         known = WaitingTicket.objects.create(key=secrets.token_hex(16), created_at=now, polled_at=now)
         ticket = TicketRef(known.pk, known.key)
@@ -115,7 +115,7 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool
     waiting_room_advance(capacity=capacity, now=now, wait=newcomer)
     admitted = WaitingTicket.objects.filter(pk=known.pk, admitted_at__isnull=False).exists()
     if not admitted:
-        _line_cache[connection.schema_name] = (time.monotonic() + _LINE_SECONDS, True)
+        _remember_line(forming=True)
     return Admission(admitted, ticket)
 
 
@@ -168,8 +168,12 @@ def line_forming(*, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
     forming = WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned).exists()
-    _line_cache[schema] = (time.monotonic() + _LINE_SECONDS, forming)
+    _remember_line(forming=forming)
     return forming
+
+
+def _remember_line(*, forming: bool) -> None:
+    _line_cache[connection.schema_name] = (time.monotonic() + _LINE_SECONDS, forming)
 
 
 def _ticket(ticket: TicketRef | None) -> WaitingTicket | None:

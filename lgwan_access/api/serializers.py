@@ -11,10 +11,10 @@ from rest_framework import serializers
 from booking.clock import local
 from booking.models import CardImportMapping, Channel, NoticeStatus, ReservationStatus
 from booking.notice_numbers import MAX_INPUT_LENGTH
+from booking.selectors.booking_lists import MAX_DAYS as EXPORT_MAX_DAYS
 from tenants.languages import DEFAULT_LANGUAGE
 
 MAX_DAYS = 62  # slots and availability: at most this many days per request
-EXPORT_MAX_DAYS = 366  # as the console's lists
 
 
 class CityDateTimeField(serializers.DateTimeField):
@@ -203,19 +203,10 @@ class CardImportSerializer(serializers.Serializer):
 
 
 class ExportQuerySerializer(DateRangeSerializer):
-    max_days = EXPORT_MAX_DAYS
+    max_days = EXPORT_MAX_DAYS  # as the console's lists
     place = serializers.CharField(max_length=32, required=False, allow_blank=True, help_text=_("Place code"))
     status = serializers.ListField(child=serializers.ChoiceField(choices=ReservationStatus.choices), required=False)
     channel = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
     encoding = serializers.ChoiceField(choices=[("utf-8", "UTF-8 (BOM)"), ("cp932", "Shift_JIS (CP932)")],
                                        required=False, default="utf-8")
 
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()

@@ -6,8 +6,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.selectors.booking_lists import MAX_DAYS
+
 ENCODING_CHOICES = [("utf-8", _("UTF-8 with BOM (recommended)")), ("cp932", _("Shift_JIS (CP932) for older Excel"))]
-MAX_DAYS = 366
 
 
 class BookingListForm(forms.Form):

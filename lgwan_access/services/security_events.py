@@ -11,7 +11,6 @@ import logging
 from django.db import connection
 
 from kernel.network import client_address
-from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
 
 security_log = logging.getLogger("madoguchi.security")
@@ -28,5 +27,3 @@ def security_event_record(request, action: str, **details) -> None:
         return
     access_record(request, action, request.path, method=request.method, **details)
 
-
-REFUSED_ACTIONS = (StaffAccessEntry.Action.REFUSED_NETWORK, StaffAccessEntry.Action.REFUSED_ROLE)
