@@ -5,6 +5,6 @@ from booking.models import Channel
 from booking.services.audit import Actor
 
 
-def staff_actor(request) -> Actor:
-    """The logged-in clerk, acting through the staff channel."""
-    return Actor.for_user(request.user, channel=Channel.STAFF)
+def staff_actor(request, channel: str = Channel.STAFF) -> Actor:
+    """The logged-in clerk, acting through the staff channel (or, at the counter, the phone's)."""
+    return Actor.for_user(request.user, channel=channel)

@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking.errors import NoticeImportError
-from booking.services.audit import Actor
 from booking.services.notice_import import notices_import_csv
+from lgwan_access.actors import staff_actor
 from lgwan_access.forms.bulk_notices import NoticeConfirmForm, NoticeUploadForm
 from lgwan_access.guards import staff_console
 
 SESSION_KEY = "lgwan_access.bulk_notices"
-
-
-def _actor(request) -> Actor:
-    return Actor.for_user(request.user, channel="staff")
 
 
 @staff_console
@@ -36,7 +32,7 @@ def bulk_notices(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            result = notices_import_csv(content=content, actor=_actor(request), dry_run=True)
+            result = notices_import_csv(content=content, actor=staff_actor(request), dry_run=True)
         except NoticeImportError as error:
             request.session.pop(SESSION_KEY, None)
             context.update(file_name=upload.name, error=error.message,
@@ -58,7 +54,7 @@ def bulk_notices_confirm(request):
         messages.error(request, _("The checked file is no longer available. Upload it again."))
         return redirect("lgwan_access:bulk_notices")
     try:
-        result = notices_import_csv(content=base64.b64decode(kept["content"]), actor=_actor(request))
+        result = notices_import_csv(content=base64.b64decode(kept["content"]), actor=staff_actor(request))
     except NoticeImportError as error:
         lines = error.errors.get("lines", [])
         messages.error(request, " ".join([str(error.message)] + [str(line) for line in lines[:20]]))

@@ -36,7 +36,6 @@ from booking.selectors.cards import (
 )
 from booking.selectors.lookups import active_places, wards
 from booking.selectors.pull_list import handover_view, pull_list
-from booking.services.audit import Actor
 from booking.services.card_import import (
     TASK_ABOVE_BYTES,
     card_import_abandon,
@@ -52,6 +51,7 @@ from booking.services.counter import (
     walk_in_serve,
     walk_in_slot,
 )
+from lgwan_access.actors import staff_actor
 from lgwan_access.forms.cards import (
     CheckInForm,
     CloseCardForm,
@@ -72,10 +72,6 @@ CHECK_IN_LOG_KEY = "cards_check_in_scans"
 CHECK_IN_LOG_LENGTH = 50
 
 
-def _actor(request) -> Actor:
-    return Actor.for_user(request.user, channel="staff")
-
-
 def _refused(request, error: BookingError) -> None:
     for message in error.messages():
         messages.error(request, message)
@@ -93,13 +89,10 @@ def _box_code(scanned: str) -> str:
     return code if BOX_CODE.match(code or "") else ""
 
 
-def _places():
-    return active_places()
-
-
-def _place(request, code: str | None):
-    """The place asked for, else the counter's place remembered in the session, else the first."""
-    places = _places()
+def _place(request, code: str | None, places=None):
+    """The place asked for, else the counter's place remembered in the session, else the first
+    (among `places` when the caller has read them already)."""
+    places = active_places() if places is None else places
     wanted = code or request.session.get(PLACE_SESSION_KEY)
     place = next((place for place in places if place.code == wanted), None)
     if place is None and code:
@@ -112,13 +105,13 @@ def _place(request, code: str | None):
 
 def _day_and_place(request, source):
     """(form, day, place) from the query string or the posted form; today and the counter's place by default."""
-    places = _places()
+    places = active_places()
     default_place = request.session.get(PLACE_SESSION_KEY) or (places[0].code if places else "")
     data = {"day": source.get("day") or city_today().isoformat(), "place": source.get("place") or default_place}
     form = DayPlaceForm(data, places=places)
     if not form.is_valid():
         return form, None, None
-    place = _place(request, form.cleaned_data["place"])
+    place = _place(request, form.cleaned_data["place"], places)
     return form, form.cleaned_data["day"], place
 
 
@@ -166,7 +159,7 @@ def check_in(request):
             return redirect(_with_query("lgwan_access:cards_check_in", box=_box_code(scanned)))
         shelf = request.POST.get("shelf", "").strip()[:32] or None
         try:
-            result = storage_check_in(box=box, serials=[scanned], actor=_actor(request), shelf=shelf)
+            result = storage_check_in(box=box, serials=[scanned], actor=staff_actor(request), shelf=shelf)
         except BookingError as error:
             messages.error(request, _("Not stored: %(code)s") % {"code": scanned})
             _refused(request, error)
@@ -237,7 +230,7 @@ def card(request, serial):
                 if not box_code:
                     raise BookingError(_("“%(code)s” is not a box label.") % {"code": form.cleaned_data["box"]})
                 moved = card_move(card=found, box=box_code, position=form.cleaned_data["position"],
-                                  actor=_actor(request))
+                                  actor=staff_actor(request))
             except BookingError as error:
                 _refused(request, error)
             else:
@@ -287,7 +280,7 @@ def pull_list_action(request, action):
     if place is None:
         messages.error(request, _("Choose a date and a place."))
         return redirect("lgwan_access:pull_list")
-    actor = _actor(request)
+    actor = staff_actor(request)
     try:
         if action == "scan":
             form = PullScanForm(request.POST)
@@ -321,13 +314,13 @@ def pull_list_action(request, action):
 @staff_console
 def handover(request):
     """Scan the notice at the counter: the booking, where the card is, the checks; confirm hands it over."""
-    places = _places()
+    places = active_places()
     if request.method == "POST":
         form = HandoverForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Scan the notice again."))
             return redirect("lgwan_access:handover")
-        code, place = form.cleaned_data["notice"], _place(request, form.cleaned_data["place"] or None)
+        code, place = form.cleaned_data["notice"], _place(request, form.cleaned_data["place"] or None, places)
         view = handover_view(scanned=code, place=place)
         checks = form.cleaned_data["checks"]
         try:
@@ -336,9 +329,9 @@ def handover(request):
             if view.walk_in:
                 if place is None:
                     raise BookingError(_("Choose the counter's place."))
-                walk_in_serve(notice=view.notice, place=place, actor=_actor(request), checks=checks)
+                walk_in_serve(notice=view.notice, place=place, actor=staff_actor(request), checks=checks)
             else:
-                card_hand_over(notice=view.notice, actor=_actor(request), checks=checks)
+                card_hand_over(notice=view.notice, actor=staff_actor(request), checks=checks)
         except BookingError as error:
             _refused(request, error)
             return _handover_page(request, code=code, place=place, places=places, checks=checks, status=400)
@@ -395,7 +388,7 @@ def deadlines(request):
         else:
             try:
                 card_close(card=found, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"],
-                           actor=_actor(request))
+                           actor=staff_actor(request))
             except BookingError as error:
                 _refused(request, error)
             else:
@@ -445,7 +438,7 @@ def imports(request):
                 content = upload.read()
                 record = card_import_start(content=content, file_name=upload.name or "",
                                            encoding=form.cleaned_data["encoding"] or None,
-                                           dry_run=form.cleaned_data["dry_run"], actor=_actor(request),
+                                           dry_run=form.cleaned_data["dry_run"], actor=staff_actor(request),
                                            # a large file is checked by the worker too, with the progress page
                                            in_background=True if len(content) > TASK_ABOVE_BYTES else None)
             except BookingError as error:
@@ -460,7 +453,7 @@ def imports(request):
 @staff_console
 def import_detail(request, pk):
     if request.method == "POST":
-        if card_import_abandon(card_import_id=pk, actor=_actor(request)):
+        if card_import_abandon(card_import_id=pk, actor=staff_actor(request)):
             messages.warning(request, _("The import was abandoned. Nothing of it was written."))
         else:
             messages.info(request, _("The import had already finished."))
@@ -483,7 +476,8 @@ def import_mapping(request):
         encoding = request.POST.get("encoding", "")
         values = {field.key: request.POST.get(f"column_{field.key}", "").strip()[:100] for field in FIELDS}
         try:
-            card_import_mapping_save(has_header=has_header, columns=values, encoding=encoding, actor=_actor(request))
+            card_import_mapping_save(has_header=has_header, columns=values, encoding=encoding,
+                                     actor=staff_actor(request))
         except BookingError as error:
             messages.error(request, str(error.message))
             errors = {key: [str(message) for message in found] for key, found in error.errors.items()}

@@ -21,10 +21,10 @@ from booking.errors import BookingError
 from booking.selectors.availability import place_day
 from booking.selectors.eligibility import active_reservation, notice_refusal
 from booking.selectors.lookups import active_places, notice_by_number, slot_by_id
-from booking.services.audit import Actor
 from booking.services.citizen_login import notice_login_locked
 from booking.services.reservations import reservation_book, reservation_cancel
 from kernel.errors import ApplicationError
+from lgwan_access.actors import staff_actor
 from lgwan_access.forms.counter import CounterBookForm, CounterCancelForm, FreeSlotForm, NoticeFindForm
 from lgwan_access.guards import staff_console
 from lgwan_access.models import StaffAccessEntry
@@ -34,10 +34,6 @@ from lgwan_access.services.access_log import access_record
 def _counter_url(number: str = "", **params) -> str:
     query = {key: value for key, value in {"number": number, **params}.items() if value}
     return reverse("lgwan_access:counter") + (f"?{urlencode(query)}" if query else "")
-
-
-def _clerk(request, channel: str) -> Actor:
-    return Actor.for_user(request.user, channel=channel)
 
 
 @staff_console
@@ -109,7 +105,7 @@ def counter_book(request):
         messages.error(request, _("This time no longer exists. Please choose another time."))
         return redirect(_counter_url(notice.number, **back))
     try:
-        outcome = reservation_book(notice=notice, slot=slot, actor=_clerk(request, form.cleaned_data["channel"]))
+        outcome = reservation_book(notice=notice, slot=slot, actor=staff_actor(request, form.cleaned_data["channel"]))
     except BookingError as error:
         messages.error(request, error.message)
         return redirect(_counter_url(notice.number, **back))
@@ -133,7 +129,7 @@ def counter_cancel(request):
         messages.error(request, _("This notice has no booking."))
         return redirect(_counter_url(notice.number))
     try:
-        reservation_cancel(reservation=reservation, actor=_clerk(request, form.cleaned_data["channel"]),
+        reservation_cancel(reservation=reservation, actor=staff_actor(request, form.cleaned_data["channel"]),
                            reason=form.cleaned_data["reason"] or "cancelled by staff")
     except BookingError as error:
         messages.error(request, error.message)

@@ -36,8 +36,8 @@ PREVIEW_ROWS = 50
 CHECK_ROWS_AT_MOST = 20_000  # above this, CP932 replacements are counted during the download only
 
 
-def _list_form(request, data):
-    return BookingListForm(data, places=places_with_wards(), statuses=status_labels(), channels=channel_labels())
+def _list_form(request, data, places):
+    return BookingListForm(data, places=places, statuses=status_labels(), channels=channel_labels())
 
 
 def _criteria(data) -> BookingFilter:
@@ -59,11 +59,11 @@ def _cp932_check(criteria: BookingFilter, statuses, channels) -> ExportTally:
 def lists(request):
     """The lists page: the filters, the number of bookings, the first rows, the CP932 check, the sheet."""
     today = city_today().isoformat()
-    form = _list_form(request, request.GET or None) if "date_from" in request.GET else _list_form(
-        request, None)
+    places = places_with_wards()
+    form = _list_form(request, request.GET if "date_from" in request.GET else None, places)
     if not form.is_bound:
         form.initial = {"date_from": today, "date_to": today, "encoding": "utf-8"}
-    context = {"form": form, "sheet_form": SheetForm(initial={"day": today}, places=places_with_wards()),
+    context = {"form": form, "sheet_form": SheetForm(initial={"day": today}, places=places),
                "recent": recent_exports(request.user)}
     if form.is_bound and form.is_valid():
         criteria = _criteria(form.cleaned_data)
@@ -81,11 +81,12 @@ def lists(request):
 @staff_console
 def lists_export(request):
     """The CSV download, streamed; recorded as EXPORT with the filters, then with what was written."""
-    form = _list_form(request, request.GET)
+    places = places_with_wards()
+    form = _list_form(request, request.GET, places)
     if not form.is_valid():
         with timezone.override(city_tz()):
             return render(request, "lgwan_access/lists/lists.html", {
-                "form": form, "sheet_form": SheetForm(places=places_with_wards()),
+                "form": form, "sheet_form": SheetForm(places=places),
                 "recent": recent_exports(request.user)}, status=400)
     data = form.cleaned_data
     criteria = _criteria(data)
@@ -123,7 +124,7 @@ def lists_sheet(request):
     if not form.is_valid():
         with timezone.override(city_tz()):
             return render(request, "lgwan_access/lists/lists.html", {
-                "form": _list_form(request, None), "sheet_form": form, "recent": recent_exports(request.user)},
+                "form": _list_form(request, None, places), "sheet_form": form, "recent": recent_exports(request.user)},
                 status=400)
     place = next(place for place in places if place.pk == form.cleaned_data["place"])
     day = form.cleaned_data["day"]

@@ -12,7 +12,7 @@ from lgwan_access.forms.users import StaffRoleForm, StaffUserCreateForm
 from lgwan_access.guards import staff_admin_console
 from lgwan_access.services.second_factor import (
     SecondFactorSharedError,
-    second_factor_enrolled,
+    second_factor_enrolled_ids,
     second_factor_reset,
 )
 from tenants.access import access_city_staff_for_staff_admin, access_city_staff_membership_for_staff_admin
@@ -33,8 +33,9 @@ def users(request):
         else:
             request.session[NEW_PASSWORD_SESSION_KEY] = {"username": user.username, "password": password}
             return redirect("lgwan_access:users")
-    memberships = access_city_staff_for_staff_admin(request.user, request.tenant)
-    rows = [{"membership": m, "user": m.user, "enrolled": second_factor_enrolled(m.user),
+    memberships = list(access_city_staff_for_staff_admin(request.user, request.tenant))
+    enrolled = second_factor_enrolled_ids([m.user_id for m in memberships])
+    rows = [{"membership": m, "user": m.user, "enrolled": m.user_id in enrolled,
              "role_form": StaffRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")} for m in memberships]
     return render(request, "lgwan_access/users/list.html", {
         "form": form, "rows": rows, "new_password": request.session.pop(NEW_PASSWORD_SESSION_KEY, None),
