@@ -14,6 +14,7 @@ from booking.models import Place, Slot
 from booking.selectors.eligibility import booking_window
 
 FEW_SEATS = 3
+BOOKABLE_STATES = ("available", "few")
 
 
 # Where a day or a slot stands against the booking window (WEB-15).
@@ -53,6 +54,11 @@ class DayAvailability:
             return "full"
         return "few" if self.bookable_free <= FEW_SEATS else "available"
 
+    @property
+    def can_book(self) -> bool:
+        """Whether a time can be booked on this day now."""
+        return self.state in BOOKABLE_STATES
+
 
 @dataclass(frozen=True)
 class MonthAvailability:
@@ -90,6 +96,11 @@ class SlotAvailability:
         if self.free == 0:
             return "full"
         return "few" if self.free <= FEW_SEATS else "available"
+
+    @property
+    def can_book(self) -> bool:
+        """Whether this time can be booked now (`bookable` says whether it lies in the window)."""
+        return self.state in BOOKABLE_STATES
 
 
 def _window(now: dt.datetime, staff: bool) -> tuple[dt.datetime, dt.datetime | None]:
@@ -137,12 +148,12 @@ _SLOT_ROWS_SQL = (f'SELECT id, starts_at, ends_at, capacity, booked FROM "{Slot.
                   "WHERE place_id = %s AND starts_at >= %s AND starts_at < %s ORDER BY starts_at")
 
 
-def _month_days(place_id: int, year: int, month: int, now: dt.datetime, staff: bool) -> dict[dt.date, tuple]:
+def _month_days(place_id: int, year: int, month: int, now: dt.datetime, staff: bool,
+                earliest: dt.datetime, latest: dt.datetime | None) -> dict[dt.date, tuple]:
     """{day: (slots, capacity, booked, bookable free)} of the month: one query of 31 rows at most, or
     none while the shared cache holds it for the place's current seats and this minute's window."""
     first = dt.date(year, month, 1)
     following = dt.date(year + month // 12, month % 12 + 1, 1)
-    earliest, latest = _window(now, staff)
 
     def load() -> list[tuple]:
         with connection.cursor() as cursor:
@@ -173,7 +184,7 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
     now = now or timezone.now()
     tz = city_tz()
     earliest, latest = _window(now, staff)
-    found = _month_days(place.pk, year, month, now, staff)
+    found = _month_days(place.pk, year, month, now, staff, earliest, latest)
     today = now.astimezone(tz).date()
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):
@@ -186,6 +197,21 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
         days.append(DayAvailability(date=day, slots=slots, capacity=capacity, booked=booked,
                                     bookable_free=bookable_free, past=day < today, window=window))
     return MonthAvailability(place=place, year=year, month=month, days=days)
+
+
+def first_bookable_month(*, place: Place, first: dt.date, last: dt.date,
+                         now: dt.datetime | None = None) -> MonthAvailability:
+    """The first month from `first` to `last` with a day that can be booked now, or the first month
+    when none has one (a citizen's calendar opens there)."""
+    now = now or timezone.now()
+    shown, first_shown = first, None
+    while shown <= last:
+        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+        if any(day.can_book for day in availability.days):
+            return availability
+        first_shown = first_shown or availability
+        shown = (shown + dt.timedelta(days=32)).replace(day=1)
+    return first_shown or place_month(place=place, year=first.year, month=first.month, now=now)
 
 
 def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime | None = None,

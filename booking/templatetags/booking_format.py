@@ -74,7 +74,7 @@ def slot_choices(slots, field, chosen_slot=""):
     for slot in slots:
         times = format_html('<span class="slot-time">{}–{}</span>',
                             formatting.time_label(slot.starts_at), formatting.time_label(slot.ends_at))
-        if slot.state in ("available", "few"):
+        if slot.can_book:
             free = ngettext("%(free)s seat free", "%(free)s seats free", slot.free) % {"free": slot.free}
             checked = " checked" if chosen_slot == str(slot.slot_id) else ""
             body = format_html(

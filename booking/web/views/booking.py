@@ -29,7 +29,7 @@ from booking.errors import (
     SlotFullError,
 )
 from booking.ics import booking_calendar_file
-from booking.selectors.availability import place_day, place_month
+from booking.selectors.availability import first_bookable_month, place_day, place_month
 from booking.selectors.eligibility import CitizenBooking, booking_window, citizen_booking
 from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
@@ -95,19 +95,6 @@ def _month_bounds() -> tuple[dt.date, dt.date]:
     return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
 
 
-def _first_month_with_seats(place, first: dt.date, last: dt.date, now: dt.datetime):
-    """The calendar of the first month of the booking window with a day that can be booked, or of
-    the window's first month when none has one."""
-    shown, found = first, None
-    while shown <= last:
-        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
-        if any(day.state in ("available", "few") for day in availability.days):
-            return availability
-        found = found or availability
-        shown = (shown + dt.timedelta(days=32)).replace(day=1)
-    return found or place_month(place=place, year=first.year, month=first.month, now=now)
-
-
 @citizen_required
 def month(request, place_code):
     booking = citizen_booking(request.notice)
@@ -119,7 +106,7 @@ def month(request, place_code):
     except ValueError:
         shown = None
     if shown is None:  # no month asked for: the first with a time to book (no empty calendar to page through)
-        availability = _first_month_with_seats(place, first, last, now)
+        availability = first_bookable_month(place=place, first=first, last=last, now=now)
         shown = dt.date(availability.year, availability.month, 1)
     else:
         shown = min(max(shown, first), last)
@@ -158,7 +145,7 @@ def day(request, place_code, date):
     if not first <= chosen < (last + dt.timedelta(days=32)).replace(day=1):
         raise Http404  # only the months the calendar shows have days to see
     slots = place_day(place=place, day=chosen)
-    bookable = [slot.slot_id for slot in slots if slot.state in ("available", "few")]
+    bookable = [slot.slot_id for slot in slots if slot.can_book]
     reservation = booking.reservation
     language = translation.get_language()
     form_options = {"bookable_slot_ids": bookable, "email_required": request.tenant.email_required}
