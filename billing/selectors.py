@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from billing.models import CompletionReport, DocumentStatus, Plan, Statement, UsageKind, UsageRecord
 from tenants.models import Municipality
@@ -81,3 +82,9 @@ def creditable_yen(statement: Statement) -> int:
     credited = (Statement.objects.filter(corrects=statement, status=DocumentStatus.ISSUED)
                 .aggregate(total=Sum("subtotal_yen"))["total"]) or 0
     return statement.subtotal_yen + credited
+
+
+def previous_month(today: dt.date | None = None) -> dt.date:
+    """The month last billed: the one before today's."""
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -5,11 +5,9 @@ statement or report is never touched.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
-from django.utils import timezone
-
+from billing.selectors import previous_month
 from billing.services.reports import report_draft
 from billing.services.statements import statements_draft_all
 from billing.services.usage import usage_record_city
@@ -17,11 +15,6 @@ from kernel.tasking import platform_task
 from tenants.selectors import dangerously_active_cities
 
 logger = logging.getLogger(__name__)
-
-
-def previous_month(today: dt.date | None = None) -> dt.date:
-    today = today or timezone.localdate()
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 @platform_task(name="billing.record_usage_for_all_cities")

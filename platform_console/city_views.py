@@ -23,7 +23,7 @@ from telephony_adapter.selectors.hours import call_centre_settings
 from telephony_adapter.selectors.routing import dialled_numbers_of
 from tenants.access import (
     access_cities_for_platform_admin,
-    access_city_for_platform_admin,
+    access_city_for_platform_admin_or_404,
     access_city_memberships_for_platform_admin,
     platform_admin_required,
 )
@@ -34,10 +34,7 @@ from tenants.selectors import municipality_site_url
 
 
 def _city(request, slug):
-    city = access_city_for_platform_admin(request.user, slug)
-    if city is None:
-        raise Http404
-    return city
+    return access_city_for_platform_admin_or_404(request.user, slug)
 
 
 def _initial_forms(request, city) -> dict:

@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 
 from tenants.models import OPERATOR_ROLES, STAFF_ROLES, Membership, Municipality, Role
 
@@ -57,6 +58,14 @@ def access_cities_for_platform_admin(user):
 
 def access_city_for_platform_admin(user, slug: str) -> Municipality | None:
     return access_cities_for_platform_admin(user).filter(schema_name=slug).first()
+
+
+def access_city_for_platform_admin_or_404(user, slug: str) -> Municipality:
+    """The city a platform page names, or 404 for anyone who may not run it (or a city that is not)."""
+    city = access_city_for_platform_admin(user, slug)
+    if city is None:
+        raise Http404
+    return city
 
 
 def access_city_memberships_for_platform_admin(user, municipality: Municipality):

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,12 @@ from billing.services.reports import report_draft, report_issue
 from billing.services.statements import credit_note_issue, statement_draft, statement_issue
 from billing.web.downloads import document_download
 from billing.web.forms import CreditNoteForm, MonthForm, PlanForm, ReportIssueForm
-from tenants.access import access_cities_for_platform_admin, access_city_for_platform_admin, platform_admin_required
+from tenants.access import (
+    access_cities_for_platform_admin,
+    access_city_for_platform_admin,
+    access_city_for_platform_admin_or_404,
+    platform_admin_required,
+)
 
 PAGE_SIZE = 100
 
@@ -28,15 +32,11 @@ def _month(request) -> dt.date:
     form = MonthForm(request.GET or request.POST or None)
     if form.is_bound and form.is_valid():
         return form.cleaned_data["month"]
-    today = timezone.localdate()
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the month last billed
+    return selectors.previous_month()
 
 
 def _city(request, slug):
-    city = access_city_for_platform_admin(request.user, slug)
-    if city is None:
-        raise Http404
-    return city
+    return access_city_for_platform_admin_or_404(request.user, slug)
 
 
 def _refused(request, error: BillingError) -> None:
@@ -121,11 +121,16 @@ def draft(request, slug):
     return redirect("billing:statement", pk=statement.pk)
 
 
-def _statement(request, pk) -> Statement:
-    statement = selectors.statements_for_platform().filter(pk=pk).first()
-    if statement is None or access_city_for_platform_admin(request.user, statement.municipality.schema_name) is None:
+def _document(request, documents, pk):
+    """A statement or report of a city this platform administrator may run; 404 otherwise."""
+    found = documents.filter(pk=pk).first()
+    if found is None or access_city_for_platform_admin(request.user, found.municipality.schema_name) is None:
         raise Http404
-    return statement
+    return found
+
+
+def _statement(request, pk) -> Statement:
+    return _document(request, selectors.statements_for_platform(), pk)
 
 
 @platform_admin_required
@@ -174,10 +179,7 @@ def statement_download(request, pk, kind):
 
 
 def _report(request, pk) -> CompletionReport:
-    report = selectors.reports_for_platform().filter(pk=pk).first()
-    if report is None or access_city_for_platform_admin(request.user, report.municipality.schema_name) is None:
-        raise Http404
-    return report
+    return _document(request, selectors.reports_for_platform(), pk)
 
 
 @platform_admin_required
