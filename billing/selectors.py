@@ -33,10 +33,13 @@ def usage_totals(municipality: Municipality, month: dt.date) -> dict[str, int]:
     return totals
 
 
-def usage_by_city(month: dt.date) -> dict[int, dict[str, int]]:
-    """Every city's quantities of the month, in one query (the platform's usage page)."""
+def usage_by_city(month: dt.date, cities=None) -> dict[int, dict[str, int]]:
+    """The cities' quantities of the month (every city's, or those of `cities`), in one query."""
     found: dict[int, dict[str, int]] = {}
-    for row in (UsageRecord.objects.filter(month=month).values("municipality_id", "kind")
+    records = UsageRecord.objects.filter(month=month)
+    if cities is not None:
+        records = records.filter(municipality__in=cities)
+    for row in (records.values("municipality_id", "kind")
                 .annotate(total=Sum("quantity"))):
         found.setdefault(row["municipality_id"], {})[row["kind"]] = row["total"]
     return found

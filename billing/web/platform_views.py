@@ -53,16 +53,19 @@ def _form_refused(request, form) -> None:
 
 @platform_admin_required
 def overview(request):
-    """Every city's usage, invoice and report of a month: four queries whatever the number of cities."""
+    """Every city's usage, invoice and report of a month, a page of cities at a time: four queries
+    whatever the number of cities."""
     month = _month(request)
     page = Paginator(access_cities_for_platform_admin(request.user).order_by("name"), PAGE_SIZE) \
         .get_page(request.GET.get("page"))
-    usage = selectors.usage_by_city(month)
+    shown = list(page.object_list)  # only this page's cities are read, however many there are
+    usage = selectors.usage_by_city(month, shown)
     invoices = {s.municipality_id: s for s in selectors.statements_for_platform(month=month)
-                .filter(kind=Statement.Kind.INVOICE)}
-    reports = {r.municipality_id: r for r in selectors.reports_for_platform(month=month)}
+                .filter(kind=Statement.Kind.INVOICE, municipality__in=shown)}
+    reports = {r.municipality_id: r for r in selectors.reports_for_platform(month=month)
+               .filter(municipality__in=shown)}
     rows = [{"city": city, "usage": usage.get(city.pk, {}), "invoice": invoices.get(city.pk),
-             "report": reports.get(city.pk)} for city in page]
+             "report": reports.get(city.pk)} for city in shown]
     return render(request, "billing/platform/overview.html", {"month": month, "rows": rows, "page": page,
                                                               "month_form": MonthForm(initial={"month": month})})
 
