@@ -155,7 +155,7 @@ class Citizen(FastHttpUser):
         month_path = self.log_in(number, birth_day)
         if not month_path:
             return
-        self.think()
+        # no pause here: a browser follows the login's redirect to the calendar at once
         outcome = self.book(number, month_path)
         OUTCOMES[outcome] += 1
         if outcome == "booked":
@@ -246,7 +246,8 @@ class Citizen(FastHttpUser):
         day_path, day_page = None, None
         while attempts < MAX_ATTEMPTS:
             if day_path is None:
-                self.think()
+                if attempts:  # back to the calendar after a day filled up: the citizen reads it again
+                    self.think()
                 day_path = self.choose_day(month_path)
                 if day_path is None:
                     return "no_free_day"

@@ -40,6 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdb import undo_bookings, use_bench_database
+from cpu_use import available as cpu_available
+from cpu_use import cpu_report, cpu_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -366,7 +368,9 @@ def main(argv=None) -> int:
         try:
             print(f"gunicorn on 127.0.0.1:{port} (Host: {args.domain}); rush of {args.users} citizens for "
                   f"{args.duration} s ...", flush=True)
+            before = cpu_snapshot(server.pid) if cpu_available() else None
             locust_code = run_locust(args, port, run_dir)
+            cpu_used = cpu_snapshot(server.pid) - before if before else None
         finally:
             stop_gunicorn(server)
         try:
@@ -377,6 +381,8 @@ def main(argv=None) -> int:
             return 1
         database = check_database(city, results.get("booked", []))
         ok = report(args, totals, results, database, locust_code)
+        if cpu_used is not None and database["bookings"]:
+            print("  " + cpu_report(cpu_used, database["bookings"], os.cpu_count() or 1))
         if not ok:
             print(f"\ngunicorn log:\n{tail(run_dir / 'gunicorn.log', 20)}\nlocust log:\n"
                   f"{tail(run_dir / 'locust.log', 30)}", file=sys.stderr)
