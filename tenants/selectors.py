@@ -1,11 +1,9 @@
 """Reading municipalities and their addresses."""
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
 
+from kernel.process_cache import MISSING, ProcessCache
 from kernel.sites import site_url
 from tenants.models import Domain, Membership, Municipality, User
 
@@ -59,8 +57,7 @@ def dangerously_username_taken(username: str) -> bool:
     return User.objects.filter(username__iexact=username).exists()
 
 
-_HOSTS: dict[str, tuple[float, Municipality | None]] = {}
-_HOSTS_LOCK = threading.Lock()
+_HOSTS = ProcessCache()  # host name → municipality, or None for an unknown host
 
 
 def municipality_for_host(hostname: str) -> Municipality | None:
@@ -70,22 +67,17 @@ def municipality_for_host(hostname: str) -> Municipality | None:
     and a city's settings change rarely. A change made in this process clears the cache at once
     (`municipality_host_cache_clear`); other processes see it within the cache's lifetime.
     """
-    lifetime = settings.MADOGUCHI_HOST_CACHE_SECONDS
-    now = time.monotonic()
     cached = _HOSTS.get(hostname)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    if cached is not MISSING:
+        return cached
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     tenant = domain.tenant if domain is not None else None
     if tenant is not None:
         tenant.domain_url = hostname
-    if lifetime > 0:
-        with _HOSTS_LOCK:
-            _HOSTS[hostname] = (now + lifetime, tenant)
+    _HOSTS.put(hostname, tenant, settings.MADOGUCHI_HOST_CACHE_SECONDS)
     return tenant
 
 
 def municipality_host_cache_clear() -> None:
     """Forget every cached host (after a change of domains or of a city's settings)."""
-    with _HOSTS_LOCK:
-        _HOSTS.clear()
+    _HOSTS.clear()

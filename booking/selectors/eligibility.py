@@ -7,7 +7,6 @@ both can use it. `citizen_booking` gathers what one request needs, computed once
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import cached_property
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from booking.errors import (
     SlotInPastError,
 )
 from booking.models import Channel, Notice, NoticeStatus, Place, Reservation, ReservationStatus, Slot
+from kernel.process_cache import MISSING, ProcessCache
 
 # Channels whose users judge place and short notice themselves (OPS-6): the counter staff.
 STAFF_CHANNELS = frozenset({Channel.STAFF})
@@ -59,7 +59,7 @@ def allowed_places(notice: Notice) -> list[Place]:
     return list(_allowed_places_query(notice).order_by("sort_order", "code"))
 
 
-_pages_places: dict[tuple, tuple[float, list[Place]]] = {}
+_pages_places = ProcessCache()  # (schema, ward, default place, places selectable) → places
 
 
 def allowed_places_for_pages(notice: Notice) -> list[Place]:
@@ -71,13 +71,10 @@ def allowed_places_for_pages(notice: Notice) -> list[Place]:
     if seconds <= 0:
         return allowed_places(notice)
     key = (connection.schema_name, notice.ward_id, notice.default_place_id, current_municipality().places_selectable)
-    kept = _pages_places.get(key)
-    if kept is not None and kept[0] > time.monotonic():
-        return kept[1]
-    places = allowed_places(notice)
-    if len(_pages_places) > 10_000:  # many cities and wards: start afresh rather than grow
-        _pages_places.clear()
-    _pages_places[key] = (time.monotonic() + seconds, places)
+    places = _pages_places.get(key)
+    if places is MISSING:
+        places = allowed_places(notice)
+        _pages_places.put(key, places, seconds)
     return places
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,12 +25,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
+from kernel.process_cache import MISSING, ProcessCache
 
 TOUCH_EVERY = dt.timedelta(seconds=30)
 _CONFIG_SECONDS = 5.0
-_config_cache: dict[str, tuple[float, str, int]] = {}
+_config_cache = ProcessCache()  # schema → (mode, capacity)
 _LINE_SECONDS = 2.0
-_line_cache: dict[str, tuple[float, bool]] = {}
+_line_cache = ProcessCache()  # schema → whether anyone waits in line
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,14 @@ class Admission:
 def room_settings(*, fresh: bool = False) -> tuple[str, int]:
     """(mode, capacity) of this city's room, read at most every few seconds per process."""
     schema = connection.schema_name
-    cached = _config_cache.get(schema)
-    if cached and not fresh and cached[0] > time.monotonic():
-        return cached[1], cached[2]
+    cached = MISSING if fresh else _config_cache.get(schema)
+    if cached is not MISSING:
+        return cached
     room = WaitingRoom.objects.filter(pk=1).first()
     mode = room.mode if room else WaitingRoomMode.AUTO
     capacity = (room.capacity if room and mode == WaitingRoomMode.ON and room.capacity
                 else settings.BOOKING_WAITING_ROOM_THRESHOLD)
-    _config_cache[schema] = (time.monotonic() + _CONFIG_SECONDS, mode, capacity)
+    _config_cache.put(schema, (mode, capacity), _CONFIG_SECONDS)
     return mode, capacity
 
 
@@ -66,8 +66,8 @@ def waiting_room_configure(*, mode: str, capacity: int = 0) -> WaitingRoom:
     if mode not in WaitingRoomMode.values:
         raise ValueError(f"unknown mode {mode!r}")
     room, _ = WaitingRoom.objects.update_or_create(pk=1, defaults={"mode": mode, "capacity": max(capacity, 0)})
-    _config_cache.pop(connection.schema_name, None)
-    _line_cache.pop(connection.schema_name, None)
+    _config_cache.discard(connection.schema_name)
+    _line_cache.discard(connection.schema_name)
     return room
 
 
@@ -161,10 +161,9 @@ def _enter_line(*, capacity: int, now: dt.datetime) -> tuple[TicketRef, bool] | 
 
 def line_forming(*, now: dt.datetime | None = None) -> bool:
     """Does anyone wait in this city's line? Asked at most every _LINE_SECONDS per process."""
-    schema = connection.schema_name
-    cached = _line_cache.get(schema)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
+    cached = _line_cache.get(connection.schema_name)
+    if cached is not MISSING:
+        return cached
     now = now or timezone.now()
     abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
     forming = WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned).exists()
@@ -173,7 +172,7 @@ def line_forming(*, now: dt.datetime | None = None) -> bool:
 
 
 def _remember_line(*, forming: bool) -> None:
-    _line_cache[connection.schema_name] = (time.monotonic() + _LINE_SECONDS, forming)
+    _line_cache.put(connection.schema_name, forming, _LINE_SECONDS)
 
 
 def _ticket(ticket: TicketRef | None) -> WaitingTicket | None:
