@@ -8,6 +8,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.cache import caches
 from django.core.wsgi import get_wsgi_application
 from django.db import connection, connections
 from django.test import Client
@@ -201,6 +202,17 @@ def artifacts():
 def _back_to_public():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The shared cache of web processes, in this process's memory and empty (the tests' default
+    is a cache that keeps nothing)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "shared-cache-tests"}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,15 +15,6 @@ from booking.services.reservations import reservation_book, reservation_cancel
 from tests.booking.factories import STAFF, NoticeFactory, PlaceFactory, make_slot, open_weekday
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "availability-tests"}}
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
 from django.template import engines
 
 from booking.clock import at, local
@@ -17,15 +16,6 @@ from tests.booking.factories import NoticeFactory, make_slot, open_weekday
 from tests.conftest import site_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "page-cost-tests"}}
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def logged_in(number: str, day: int = 7):

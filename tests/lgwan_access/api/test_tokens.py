@@ -124,9 +124,7 @@ def test_the_api_tokens_page_is_in_the_console_menu(client_a, staff_a):
     assert 'href="/staff/api-tokens/"' in page
 
 
-def test_too_many_requests_are_refused_with_429_in_the_error_shape(api_a, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "staff-api-throttle"}}
+def test_too_many_requests_are_refused_with_429_in_the_error_shape(api_a, settings, shared_cache):
     settings.STAFF_API_RATE = "3/min"
     for _ in range(3):
         assert api_a.get(PLACES).status_code == 200
