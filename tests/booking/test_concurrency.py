@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from collections import Counter
 
@@ -22,6 +21,7 @@ from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from tenants.models import Municipality
 from tests.booking.factories import PlaceFactory, make_slot, open_weekday
+from tests.races import race as shared_race
 
 pytestmark = pytest.mark.slow
 CLIENTS = 24
@@ -50,29 +50,10 @@ def race_place(django_db_setup, django_db_blocker):
 
 def race(city, jobs):
     """Run each job in its own thread and database connection, all released at once."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            connection.set_tenant(city)
-            barrier.wait()
-            job()
-            outcomes[index] = "ok"
-        except (SlotFullError, AlreadyBookedError, AlreadyAtThisTimeError, ReservationNotActiveError,
-                ChangeClosedError) as error:
-            outcomes[index] = type(error).__name__
-        except Exception as error:  # noqa: BLE001 - any other outcome fails the test below
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return Counter(outcomes)
+    expected = (SlotFullError, AlreadyBookedError, AlreadyAtThisTimeError, ReservationNotActiveError, ChangeClosedError)
+    return Counter(type(outcome).__name__ if isinstance(outcome, expected)
+                   else repr(outcome) if isinstance(outcome, Exception) else "ok"
+                   for outcome in shared_race(jobs, city=city))
 
 
 def make_notices(place, count):

@@ -1,8 +1,6 @@
 """Many web processes admit at once: the room never lets in more than its capacity, and in order."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -11,6 +9,7 @@ from django_tenants.utils import tenant_context
 from booking.models import WaitingTicket
 from booking.services.waiting_room import waiting_room_advance
 from tenants.models import Municipality
+from tests.races import race
 
 pytestmark = pytest.mark.slow
 
@@ -23,24 +22,12 @@ def test_concurrent_admissions_never_exceed_the_capacity(django_db_setup, django
             WaitingTicket.objects.bulk_create([WaitingTicket(key=f"race{n:04d}", created_at=now, polled_at=now)
                                                for n in range(40)])
             ids = sorted(WaitingTicket.objects.filter(key__startswith="race").values_list("id", flat=True))
-        barrier = threading.Barrier(8)
-        admitted = []
 
         def web_process():
-            try:
-                connection.set_tenant(city)
-                barrier.wait()
-                for _ in range(3):
-                    admitted.append(waiting_room_advance(capacity=10, now=now))
-            finally:
-                connection.close()
+            return [waiting_room_advance(capacity=10, now=now) for _ in range(3)]
 
-        threads = [threading.Thread(target=web_process) for _ in range(8)]
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(30)
+            admitted = [count for outcome in race([web_process] * 8, city=city, timeout=30) for count in outcome]
             with tenant_context(city):
                 let_in = sorted(WaitingTicket.objects.filter(key__startswith="race", admitted_at__isnull=False)
                                 .values_list("id", flat=True))
@@ -61,25 +48,13 @@ def test_newcomers_arriving_at_once_are_let_in_up_to_the_capacity_in_order(djang
         with tenant_context(city):
             waiting_room_configure(mode="on", capacity=10)
             before = set(WaitingTicket.objects.values_list("id", flat=True))
-        barrier = threading.Barrier(8)
-        outcomes = []
 
         def web_process():
-            try:
-                connection.set_tenant(city)
-                barrier.wait()
-                for _ in range(5):
-                    admission = waiting_room_pass(ticket=None, in_flow=False, entering=True)
-                    outcomes.append((admission.ticket.id, admission.admitted))
-            finally:
-                connection.close()
+            admissions = [waiting_room_pass(ticket=None, in_flow=False, entering=True) for _ in range(5)]
+            return [(admission.ticket.id, admission.admitted) for admission in admissions]
 
-        threads = [threading.Thread(target=web_process) for _ in range(8)]
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(30)
+            outcomes = [pair for outcome in race([web_process] * 8, city=city, timeout=30) for pair in outcome]
             with tenant_context(city):
                 new = WaitingTicket.objects.exclude(id__in=before)
                 let_in = sorted(new.filter(admitted_at__isnull=False).values_list("id", flat=True))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from collections import Counter
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from telephony_adapter.routing.models import CallRoute, OperatorPresence, RouteStatus
 from telephony_adapter.services.distribution import operator_ready, route_try_assign
 from tenants.models import Membership, Municipality, Role, User
+from tests.races import race as shared_race
 
 pytestmark = pytest.mark.slow
 
@@ -54,24 +54,7 @@ def waiting_calls(city, made, count):
 
 
 def race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - any error fails the test below
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return [repr(outcome) if isinstance(outcome, Exception) else outcome for outcome in shared_race(jobs)]
 
 
 def assert_no_operator_holds_two_calls(routes):
