@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kernel.errors import AccessDeniedError
 from tenants.models import Membership, Municipality, User
 from tenants.services.audit import platform_audit_record
 
@@ -97,10 +98,10 @@ def second_factor_verify(user: User, token: str):
     return None
 
 
-class SecondFactorSharedError(Exception):
+class SecondFactorSharedError(AccessDeniedError):
     """The user's second factor also guards their work for another city: not one city's to reset."""
 
-    message = _("This user also works for another city, so their second factor can only be reset by the "
+    default_message = _("This user also works for another city, so their second factor can only be reset by the "
                 "platform's administrators.")
 
 
