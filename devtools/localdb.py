@@ -8,6 +8,9 @@ The server listens on 127.0.0.1 only, on a free port recorded by PostgreSQL in p
     python -m devtools.localdb stop             stop the server
     python -m devtools.localdb exec -- CMD ...  run CMD with DATABASE_URL set; stop afterwards
                                               if this call started the server
+
+A run that started the server (`exec`, `make run`) also leaves a small watcher behind, which the
+kernel tells when the run ends; it stops the server even when the run was killed outright.
 """
 from __future__ import annotations
 
@@ -16,12 +19,16 @@ import contextlib
 import fcntl
 import os
 import pwd
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
+
+from devtools.supervisor import die_with_parent  # its libc lookup is done at import, before any fork
 
 DATABASE_NAME = "madoguchi"
 SYSTEM_USER = "embedded_postgres"
@@ -155,6 +162,18 @@ class LocalPostgres:
                     raise
                 time.sleep(0.2)
 
+    def stop_with_this_process(self) -> None:
+        """Stop this server when the present process ends, however it ends (SIGKILL included): a
+        watcher process the kernel tells of its parent's death (Linux's parent-death signal). In a
+        session of its own, so that signals to the run's process group leave it to do its job."""
+        subprocess.Popen(
+            [sys.executable, "-m", "devtools.localdb", "--var-dir", str(self.var_dir), "stop-with-parent",
+             str(os.getpid())],
+            cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_watch_parent,  # noqa: PLW1509 - a signal disposition and one libc call
+        )
+
     def stop(self) -> None:
         with self._locked():
             if self.running_port() is not None:
@@ -172,6 +191,23 @@ def _free_port(start: int) -> int:
     raise RuntimeError("no free port for the embedded PostgreSQL")
 
 
+def _watch_parent() -> None:
+    """In the watcher before its program starts: SIGTERM ignored until it can handle it (a parent
+    that dies while the interpreter starts would otherwise kill it too; it then finds its parent
+    gone), and SIGTERM asked for when its parent dies."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent()
+
+
+def _wait_for_parent_death(parent: int) -> None:
+    """Until SIGTERM comes (the parent-death signal) or the parent is found gone."""
+    ended = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: ended.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal is for the run, which stops it
+    while os.getppid() == parent and not ended.wait(5):
+        pass
+
+
 def database_environment(var_dir: Path | None = None) -> tuple[dict, LocalPostgres | None]:
     """The environment to run the project in: DATABASE_URL from outside, or the embedded server."""
     environment = dict(os.environ)
@@ -180,6 +216,8 @@ def database_environment(var_dir: Path | None = None) -> tuple[dict, LocalPostgr
     server = LocalPostgres(var_dir)
     url, started = server.ensure_running()
     environment["DATABASE_URL"] = url
+    if started:  # whoever started it stops it, even when killed before it could
+        server.stop_with_this_process()
     return environment, (server if started else None)
 
 
@@ -189,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("url")
     sub.add_parser("stop")
+    watch = sub.add_parser("stop-with-parent", help="(internal) stop the server when process PID ends")
+    watch.add_argument("pid", type=int)
     run = sub.add_parser("exec")
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -198,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         print(url)
         return 0
     if args.action == "stop":
+        LocalPostgres(args.var_dir).stop()
+        return 0
+    if args.action == "stop-with-parent":
+        _wait_for_parent_death(args.pid)
         LocalPostgres(args.var_dir).stop()
         return 0
     command = args.command[1:] if args.command[:1] == ["--"] else args.command

@@ -35,10 +35,12 @@ PR_SET_PDEATHSIG = 1
 _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
-def _die_with_the_supervisor() -> None:
-    """Run in each child before its command: SIGTERM when the thread that started it ends."""
+def die_with_parent() -> None:
+    """Run in a child before its command (preexec_fn): SIGTERM when the thread that started it ends."""
     if _prctl is not None:
         _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 FIRST_DELAY, MAX_DELAY, STABLE_AFTER = 1.0, 30.0, 60.0
 
 
@@ -99,7 +101,7 @@ class Supervisor:
         item.process = subprocess.Popen(
             ["/bin/sh", "-c", f"exec {item.command}"], cwd=self.cwd, env=self.environment,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=_die_with_the_supervisor,  # noqa: PLW1509 - one libc call, resolved before the fork
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - one libc call, resolved before the fork
         )
         item.started_at = time.monotonic()
         threading.Thread(target=self._pump, args=(f"{item.name}.1", item.process.stdout), daemon=True).start()

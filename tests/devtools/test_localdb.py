@@ -1,9 +1,12 @@
 """`make run` and `make test` on a machine with no database: the project starts its own PostgreSQL."""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -40,3 +43,27 @@ def test_an_existing_database_url_is_used_as_it_is(tmp_path):
     )
     assert result.stdout.strip() == "postgres://somebody@db.example:5432/elsewhere"
     assert not (tmp_path / "postgres").exists()
+
+
+@pytest.mark.slow
+def test_the_server_a_run_started_stops_when_that_run_is_killed_outright(tmp_path):
+    """`make run` or `make test` killed with SIGKILL (no chance to clean up) leaves no PostgreSQL behind."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "devtools.localdb", "--var-dir", str(tmp_path), "exec", "--",
+         sys.executable, "-c", "import time; print('up', flush=True); time.sleep(600)"],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    try:
+        assert run.stdout.readline().strip() == "up"
+        assert LocalPostgres(tmp_path).running_port() is not None
+        os.killpg(run.pid, signal.SIGKILL)  # the run and its command, as a terminal or a CI runner would
+        run.wait(10)
+        deadline = time.monotonic() + 30
+        while LocalPostgres(tmp_path).running_port() is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert LocalPostgres(tmp_path).running_port() is None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        LocalPostgres(tmp_path).stop()
