@@ -101,27 +101,38 @@ def main() -> int:
     cores = multiprocessing.cpu_count()
     workers, threads = 2 * cores + 1, 4
     port = free_port()
+    # the same gunicorn twice: as configured, and with shared month pages off (Django renders every
+    # one), the baseline of the shared page in the same run; the idle one costs no CPU
+    unshared_port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
-        server = start_gunicorn(argparse.Namespace(workers=workers, threads=threads, domain=DOMAIN), port,
-                                Path(folder), bench_url)
+        layout = argparse.Namespace(workers=workers, threads=threads, domain=DOMAIN)
+        servers = [start_gunicorn(layout, port, Path(folder), bench_url)]
         try:
+            (Path(folder) / "unshared").mkdir()
+            servers.append(start_gunicorn(layout, unshared_port, Path(folder) / "unshared", bench_url,
+                                          settings={"MADOGUCHI_SHARED_PAGES": "0"}))
             cookies, month, day = log_in(port)
+            unshared_cookies, _, _ = log_in(unshared_port)
             _, landing_html = request(port, "GET", "/")
             static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', landing_html).group(1)
-            pages = {"month page": (month, cookies), "day page": (day, cookies), "landing page": ("/", ""),
-                     "static file": (static, "")}
+            pages = {"month page": (port, month, cookies),
+                     "month, unshared": (unshared_port, month, unshared_cookies),
+                     "day page": (port, day, cookies), "landing page": (port, "/", ""),
+                     "static file": (port, static, "")}
             rates: dict[str, list[float]] = {name: [] for name in pages}
             for _round in range(args.rounds):
-                for name, (path, cookie) in pages.items():
-                    rates[name].append(wrk(port, path, cookie, args.seconds, args.connections))
+                for name, (server_port, path, cookie) in pages.items():
+                    rates[name].append(wrk(server_port, path, cookie, args.seconds, args.connections))
         finally:
-            stop_gunicorn(server)
+            for server in servers:
+                stop_gunicorn(server)
     print(f"pages through gunicorn {workers}×{threads} on {cores} cores, wrk {args.connections} connections, "
           f"{args.rounds} rounds of {args.seconds} s each (median):")
     medians = {name: statistics.median(values) for name, values in rates.items()}
     for name, rate in medians.items():
-        print(f"  {name:<13} {rate:8.0f} req/s   ({', '.join(f'{v:.0f}' for v in rates[name])})")
-    print(f"month page ÷ static file = {medians['month page'] / medians['static file']:.2f}")
+        print(f"  {name:<15} {rate:8.0f} req/s   ({', '.join(f'{v:.0f}' for v in rates[name])})")
+    print(f"month page ÷ static file = {medians['month page'] / medians['static file']:.2f}"
+          f" (unshared: {medians['month, unshared'] / medians['static file']:.2f})")
     return 0
 
 

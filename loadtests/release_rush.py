@@ -171,10 +171,12 @@ def tool(name: str) -> str:
     return found
 
 
-def start_gunicorn(args, port: int, run_dir: Path, bench_url: str, throttle: bool = False) -> subprocess.Popen:
+def start_gunicorn(args, port: int, run_dir: Path, bench_url: str, throttle: bool = False,
+                   settings: dict[str, str] | None = None) -> subprocess.Popen:
+    """gunicorn as production runs it on `port`; `settings`: environment variables to add."""
     environment = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.local", MADOGUCHI_DEBUG="0",
                        DATABASE_URL=bench_url, LOG_LEVEL="WARNING", CELERY_TASK_ALWAYS_EAGER="1",
-                       MADOGUCHI_OUTBOX_DIR=str(run_dir / "outbox"))
+                       MADOGUCHI_OUTBOX_DIR=str(run_dir / "outbox"), **(settings or {}))
     if not throttle:
         # every Locust citizen comes from 127.0.0.1: the per-client login throttle would treat them
         # as one client, so it is set out of reach for a booking rush

@@ -15,6 +15,12 @@ def supported_language_codes() -> tuple[str, ...]:
     return tuple(code for code, _ in settings.LANGUAGES)
 
 
+def site_language(requested: str, enabled: list[str]) -> str:
+    """The language a city's pages are shown in when `requested` is asked for: it, if the city
+    enabled it, Japanese otherwise."""
+    return requested if requested in enabled else DEFAULT_LANGUAGE
+
+
 def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from tenants.languages import DEFAULT_LANGUAGE
+from tenants.languages import DEFAULT_LANGUAGE, site_language
 from tenants.models import Municipality
 from tenants.selectors import municipality_for_host
 
@@ -59,9 +59,10 @@ class MunicipalityLanguageMiddleware:
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
         if tenant is not None and tenant.kind == Municipality.Kind.CITY:
-            if translation.get_language() not in tenant.languages():
-                translation.activate(DEFAULT_LANGUAGE)
-                request.LANGUAGE_CODE = DEFAULT_LANGUAGE
+            language = site_language(translation.get_language(), tenant.languages())
+            if language != translation.get_language():
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

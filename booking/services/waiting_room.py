@@ -71,6 +71,30 @@ def waiting_room_configure(*, mode: str, capacity: int = 0) -> WaitingRoom:
     return room
 
 
+def _admission_at_a_glance(mode: str, *, ticket: TicketRef | None, in_flow: bool, entering: bool,
+                           now: dt.datetime) -> Admission | None:
+    """The answers of `waiting_room_pass` that need neither the database nor a change of the
+    ticket; None when the room has to be asked."""
+    if mode == WaitingRoomMode.OFF:
+        return Admission(True, ticket)
+    if (mode == WaitingRoomMode.AUTO and ticket is None and not entering and not in_flow
+            and not line_forming(now=now)):
+        return Admission(True, None)
+    if ticket is not None and 0 <= now.timestamp() - ticket.seen < TOUCH_EVERY.total_seconds():
+        return Admission(True, ticket)  # admitted and seen a moment ago: no need to ask the database
+    if in_flow and ticket is None:
+        return Admission(True, ticket)  # logged in before the room held anyone back: never thrown out
+    return None
+
+
+def waiting_room_glance(*, ticket: TicketRef | None, in_flow: bool, entering: bool = True) -> bool:
+    """Whether `waiting_room_pass` would let this request through with its ticket as it is, known
+    without asking the database (False: it has to be asked)."""
+    mode, _capacity = room_settings()
+    glance = _admission_at_a_glance(mode, ticket=ticket, in_flow=in_flow, entering=entering, now=timezone.now())
+    return glance is not None and glance.admitted and glance.ticket == ticket
+
+
 def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool = True,
                       now: dt.datetime | None = None) -> Admission:
     """May this request through? A citizen in the booking flow always may; others by their ticket.
@@ -81,16 +105,10 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool
     ticket, which is let in at once below the threshold.
     """
     mode, capacity = room_settings()
-    if mode == WaitingRoomMode.OFF:
-        return Admission(True, ticket)
     now = now or timezone.now()
-    if (mode == WaitingRoomMode.AUTO and ticket is None and not entering and not in_flow
-            and not line_forming(now=now)):
-        return Admission(True, None)
-    if ticket is not None and 0 <= now.timestamp() - ticket.seen < TOUCH_EVERY.total_seconds():
-        return Admission(True, ticket)  # admitted and seen a moment ago: no need to ask the database
-    if in_flow and ticket is None:
-        return Admission(True, ticket)  # logged in before the room held anyone back: never thrown out
+    glance = _admission_at_a_glance(mode, ticket=ticket, in_flow=in_flow, entering=entering, now=now)
+    if glance is not None:
+        return glance
     known = _ticket(ticket)
     if known is not None and known.admitted_at is not None:
         _touch(known, now)
@@ -156,7 +174,8 @@ def _enter_line(*, capacity: int, now: dt.datetime) -> tuple[TicketRef, bool] | 
         WaitingTicket.objects.filter(pk=ticket_id).delete()
         _ensure_room()
         return None
-    return TicketRef(ticket_id, key), admitted
+    # let in at once: seen admitted now, so the next requests need not ask the database for 30 s
+    return TicketRef(ticket_id, key, seen=now.timestamp() if admitted else 0.0), admitted
 
 
 def line_forming(*, now: dt.datetime | None = None) -> bool:

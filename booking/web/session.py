@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from booking.clock import local
 from booking.models import Notice
 from booking.selectors.lookups import citizen_notice
+from booking.web.notice_facts import notice_facts_forget, notice_facts_remember
 
 NOTICE_KEY = "citizen_notice_id"
 UNTIL_KEY = "citizen_until"  # end of the login, seconds since the epoch
@@ -78,9 +79,22 @@ def _renewed(request) -> CitizenSession:
     """The idle timeout starts again with every request, but the session is written only when its
     end was last moved more than RENEW_AFTER_SECONDS ago: pages that change nothing do not write."""
     until = request.session.get(UNTIL_KEY) or 0
-    if until - time.time() > settings.BOOKING_CITIZEN_SESSION_SECONDS - RENEW_AFTER_SECONDS:
+    if not _renewal_due(until):
         return CitizenSession(until=until)
     return _extend(request)
+
+
+def _renewal_due(until: float) -> bool:
+    return until - time.time() <= settings.BOOKING_CITIZEN_SESSION_SECONDS - RENEW_AFTER_SECONDS
+
+
+def steady_login(data) -> CitizenSession | None:
+    """The running login in these session data when a request would leave the session as it is
+    (no renewal due yet); None otherwise."""
+    until = data.get(UNTIL_KEY) or 0
+    if not data.get(NOTICE_KEY) or until <= time.time() or _renewal_due(until):
+        return None
+    return CitizenSession(until=until)
 
 
 def citizen_log_in(request, notice: Notice) -> str | None:
@@ -92,6 +106,7 @@ def citizen_log_in(request, notice: Notice) -> str | None:
         request.session.pop(key, None)
     request.session[NOTICE_KEY] = notice.pk
     _extend(request)
+    notice_facts_remember(notice)  # the calendar, next, may come from the shared cache
     if not resume:
         return None
     if resume.get("fields"):
@@ -179,6 +194,9 @@ def citizen_required(view=None, *, keep_fields: tuple[str, ...] = ()):
             return _ended(request, keep_fields)
         request.notice = notice
         request.citizen_session = _renewed(request)  # idle timeout: every request extends the login
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if request.method != "GET":  # a form may have changed the notice: shared pages ask afresh
+            notice_facts_forget(notice.pk)
+        return response
 
     return wrapper

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "operations.middleware.RequestTallyMiddleware",
     "tenants.middleware.MunicipalityMiddleware",
     "tenants.middleware.SchemaBoundedConnectionMiddleware",
+    # a logged-in citizen's month page from the shared cache, when Django would make it the same way
+    "booking.web.shared_pages.SharedPageMiddleware",
     "kernel.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -240,6 +242,8 @@ MADOGUCHI_CONNECTION_MAX_SCHEMAS = env.int("MADOGUCHI_CONNECTION_MAX_SCHEMAS", d
 MADOGUCHI_HOST_CACHE_SECONDS = env.int("MADOGUCHI_HOST_CACHE_SECONDS", default=5)
 # How long a web process keeps the places a notice may use, as the citizen's pages list them.
 MADOGUCHI_PLACES_CACHE_SECONDS = env.int("MADOGUCHI_PLACES_CACHE_SECONDS", default=5)
+# Month pages shared between citizens (booking/web/shared_pages.py); 0 makes Django render each one.
+MADOGUCHI_SHARED_PAGES = env.bool("MADOGUCHI_SHARED_PAGES", default=True)
 MADOGUCHI_TENANT_DOMAIN_SUFFIX = env.str("MADOGUCHI_TENANT_DOMAIN_SUFFIX", default="localhost")
 MADOGUCHI_SHOW_OUTBOX = env.bool("MADOGUCHI_SHOW_OUTBOX", default=False)
 # How links to a municipality's site are written (mails, consoles): scheme://domain[:port]/

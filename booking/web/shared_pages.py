@@ -1,0 +1,202 @@
+"""A logged-in citizen's month calendar, answered from the shared cache before the session, CSRF,
+language and template machinery run (PLT-5: a calendar read costs almost nothing).
+
+A month page shows nothing of the citizen but two facts of their notice: whether it has a
+booking, and whether it may choose among several places. Everything else on it belongs to the
+city, the place and the seats. So one rendering serves every citizen who asks for the same page
+in the same way, and the key names everything the page is made of:
+
+* the city: its schema and every field of its row (name, branding, languages, phone numbers);
+* the host, the scheme, the path with its query, and the language the page is shown in;
+* the two facts of the notice, the place (every field of its row) and its availability version,
+  which every change of its seats bumps on commit (`booking.availability_cache`);
+* the minute, because the booking window moves with the clock and a month's sums hold for the
+  minute they were read in.
+
+Three things differ for each request and are filled in: the CSRF token (masked afresh from the
+citizen's own cookie), and when the login ends (the seconds left and the time shown). The CSRF
+cookie's expiry is renewed as Django renews it.
+
+A request is answered here only when Django would answer it the same way and write nothing:
+* a GET of a month page, in a city that is not suspended;
+* a session found in the shared cache, bound to this city, whose login runs and needs no
+  renewal yet; no message waiting (its cookie, where Django looks first);
+* a valid CSRF cookie, and a waiting room that lets the citizen through with the ticket as it is;
+* the notice allowed the place: its facts (status, ward, default place) come from the shared
+  cache for a few seconds after a page read them (`booking.web.notice_facts`), so that a page
+  from the cache costs no query at all.
+Anything else goes to Django, as does any failure of the cache or the database.
+
+A page is stored only from the 200 Django gave to such a request, and only if the key is the
+same before and after Django made it, so nothing changed while it was rendered.
+MADOGUCHI_SHARED_PAGES=0 switches the whole layer off.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _mask_cipher_secret
+from django.utils import translation
+
+from booking.availability_cache import place_version
+from booking.selectors.eligibility import citizen_booking
+from booking.selectors.lookups import citizen_notice
+from booking.web.notice_facts import notice_facts_remember, notice_from_facts
+from booking.web.session import NOTICE_KEY, CitizenSession, steady_login
+from booking.web.waiting import passes_as_it_is
+from tenants.languages import site_language
+from tenants.middleware import SESSION_MUNICIPALITY_KEY
+from tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
+
+MONTH_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/")  # citizen:month
+MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real month, not per string
+ENTRY_SECONDS = 90  # the minute is in the key: an entry is of no use much longer
+
+_CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+_SECONDS_LEFT = re.compile(rb'data-seconds-left="\d+"')
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """What a request is, for this layer: the key of its page, and what is filled in per request."""
+
+    key: str
+    csrf_secret: str
+    login: CitizenSession
+
+
+def _fields(row) -> tuple:
+    return tuple(getattr(row, field.attname) for field in row._meta.concrete_fields)
+
+
+def _session_data(session_key: str) -> dict | None:
+    """The session's data as the shared cache holds them; None when only the database has them."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if not store.session_key:  # not a well-formed key
+        return None
+    return caches[settings.SESSION_CACHE_ALIAS].get(store.cache_key)
+
+
+def _probe(request) -> _Probe | None:
+    """The key of this request's page if this layer may answer it; None for Django to answer."""
+    if request.method != "GET" or not settings.MADOGUCHI_SHARED_PAGES:
+        return None
+    match = MONTH_PATH.fullmatch(request.path_info)
+    if match is None or not MONTH_QUERY.fullmatch(request.META.get("QUERY_STRING", "")):
+        return None
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.kind != Municipality.Kind.CITY or tenant.is_suspended:
+        return None
+    cookies = request.COOKIES
+    secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
+    session_key = cookies.get(settings.SESSION_COOKIE_NAME, "")
+    if (settings.CSRF_USE_SESSIONS or len(secret) != CSRF_SECRET_LENGTH or not _CSRF_CHARS.issuperset(secret)
+            or not session_key or CookieStorage.cookie_name in cookies):
+        return None
+    # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
+    language = site_language(translation.get_language_from_request(request), tenant.languages())
+    data = _session_data(session_key)
+    if not data or data.get(SESSION_MUNICIPALITY_KEY) != tenant.schema_name:
+        return None
+    login = steady_login(data)
+    if login is None or not passes_as_it_is(request):
+        return None
+    notice = notice_from_facts(data[NOTICE_KEY])
+    if notice is None:
+        notice = citizen_notice(data[NOTICE_KEY])
+        if notice is None:
+            return None
+        notice_facts_remember(notice)
+    booking = citizen_booking(notice)
+    place = booking.place(match["code"])
+    if place is None:
+        return None
+    version = place_version(place.pk)
+    if version < 0:
+        return None
+    parts = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
+             language, booking.has_booking, len(booking.places) > 1, _fields(place), version,
+             int(time.time()) // 60)
+    key = f"page:{tenant.schema_name}:month:{hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()}"
+    return _Probe(key=key, csrf_secret=secret, login=login)
+
+
+def _entry_from(response, probe: _Probe) -> dict | None:
+    """The page of this response with its per-request parts marked; None if it cannot be shared."""
+    if (response.status_code != 200 or response.streaming
+            or not set(response.cookies) <= {settings.CSRF_COOKIE_NAME}):
+        return None
+    renews_csrf = settings.CSRF_COOKIE_NAME in response.cookies
+    if renews_csrf and response.cookies[settings.CSRF_COOKIE_NAME].value != probe.csrf_secret:
+        return None
+    body = response.content
+    tokens = set(_CSRF_INPUT.findall(body))
+    ends = probe.login.ends_label.encode()
+    if len(tokens) != 1 or len(_SECONDS_LEFT.findall(body)) != 1 or body.count(ends) != 1:
+        return None  # not the page as this layer knows it: let Django make it every time
+    marks = {name: f"[[{name}:{secrets.token_hex(12)}]]".encode() for name in ("csrf", "seconds", "ends")}
+    body = body.replace(tokens.pop(), marks["csrf"]).replace(ends, marks["ends"])
+    body = _SECONDS_LEFT.sub(b'data-seconds-left="' + marks["seconds"] + b'"', body)
+    headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+    return {"body": body, "headers": headers, "marks": marks, "renews_csrf": renews_csrf}
+
+
+def _response_from(entry: dict, probe: _Probe) -> HttpResponse:
+    marks = entry["marks"]
+    body = (entry["body"]
+            .replace(marks["csrf"], _mask_cipher_secret(probe.csrf_secret).encode())
+            .replace(marks["seconds"], str(probe.login.seconds_left).encode())
+            .replace(marks["ends"], probe.login.ends_label.encode()))
+    response = HttpResponse(body)
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    if entry["renews_csrf"]:  # as CsrfViewMiddleware renews the cookie of a page that shows a token
+        response.set_cookie(settings.CSRF_COOKIE_NAME, probe.csrf_secret, max_age=settings.CSRF_COOKIE_AGE,
+                            domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+                            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+                            samesite=settings.CSRF_COOKIE_SAMESITE)
+    return response
+
+
+def _safely(step, *args):
+    """A step of this layer; None (Django answers) if the cache or the database fails it."""
+    try:
+        return step(*args)
+    except Exception:  # noqa: BLE001 - this layer only saves work: Django answers, and shows any failure
+        logger.warning("shared page skipped", exc_info=True)
+        return None
+
+
+class SharedPageMiddleware:
+    """Answers a month page from the shared cache when it may, and keeps Django's pages to share."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = _safely(_probe, request)
+        if probe is not None:
+            entry = _safely(cache.get, probe.key)
+            if entry is not None:
+                return _response_from(entry, probe)
+        response = self.get_response(request)
+        if probe is not None:
+            entry = _entry_from(response, probe)
+            again = _safely(_probe, request) if entry is not None else None
+            if again is not None and again.key == probe.key:
+                _safely(cache.set, probe.key, entry, ENTRY_SECONDS)
+        return response

@@ -1,0 +1,305 @@
+"""A month page shared between citizens must never show one citizen what belongs to another, nor
+anything stale: each of the cases below goes to Django whatever the cache holds."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from booking.models import Notice, Place, Slot
+from booking.web import notice_facts, shared_pages
+from booking.web.session import UNTIL_KEY
+from tenants.models import Municipality
+from tenants.selectors import municipality_host_cache_clear
+from tests.booking.factories import NoticeFactory, make_slot, open_weekday
+
+pytestmark = pytest.mark.django_db
+
+_viewers = itertools.count(1)
+HAS_BOOKING = "You already have a booking"
+ANOTHER_PLACE = "another place"
+
+
+@pytest.fixture
+def served(shared_cache, in_city_a):
+    """Month pages of city A, with the answers this layer gave counted."""
+    municipality_host_cache_clear()
+    day = open_weekday()
+    make_slot(Place.objects.get(code="kita"), day, dt.time(10), capacity=2)
+    with mock.patch.object(shared_pages, "_response_from", wraps=shared_pages._response_from) as answered:
+        yield day, answered
+    municipality_host_cache_clear()
+
+
+def citizen(number: str, *, host: str = "alpha.localhost", language: str = "en", enforce_csrf: bool = False,
+            **notice) -> Client:
+    NoticeFactory(number=number, birth_day=7, **notice)
+    client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=language, enforce_csrf_checks=enforce_csrf)
+    client.get("/")  # the CSRF cookie, as a browser gets it on the start page
+    token = client.cookies["csrftoken"].value
+    response = client.post("/login/", {"notice_number": number, "birth_day": "7", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    return client
+
+
+def month(client: Client, day: dt.date, code: str = "kita"):
+    return client.get(f"/booking/places/{code}/?month={day:%Y-%m}")
+
+
+def warm(day: dt.date, answered) -> None:
+    """Another citizen asks for the page until it is shared (the first visit stores it)."""
+    viewer = citizen(f"WRM{next(_viewers):06d}")
+    for _ in range(2):
+        assert month(viewer, day).status_code == 200
+    answered.reset_mock()
+    assert month(viewer, day).status_code == 200
+    assert answered.call_count == 1, "the page was not shared"
+    answered.reset_mock()
+
+
+def book(client: Client, slot: Slot) -> int:
+    page = client.get(f"/booking/slots/{slot.pk}/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    csrf = client.cookies["csrftoken"].value
+    return client.post(f"/booking/slots/{slot.pk}/", {"email": "", "token": token,
+                                                      "csrfmiddlewaretoken": csrf}).status_code
+
+
+def page_without_secrets(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+    return re.sub(r'data-seconds-left="\d+"', "SECONDS", html)
+
+
+def test_a_second_citizen_gets_the_page_django_makes_with_their_own_token_and_session_end(served):
+    day, answered = served
+    first = citizen("SHP000001")
+    django_page = month(first, day)
+    month(first, day)
+    second = citizen("SHP000002", enforce_csrf=True)
+    answered.reset_mock()
+    shared = month(second, day)
+    assert answered.call_count == 1
+    assert shared.status_code == 200
+    assert page_without_secrets(shared.content.decode()) == page_without_secrets(django_page.content.decode())
+    for header in ("Content-Type", "Content-Language", "Vary", "Cache-Control", "Content-Security-Policy",
+                   "X-Frame-Options"):
+        assert shared[header] == django_page[header], header
+    assert int(shared["Content-Length"]) == len(shared.content)
+    # the token is the second citizen's own: it unmasks to their cookie, and logging out with it works
+    secret = second.cookies["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', shared.content.decode()).group(1)
+    assert _unmask_cipher_token(token) == secret
+    assert shared.cookies["csrftoken"].value == secret and shared.cookies["csrftoken"]["max-age"] == 31449600
+    seconds = int(re.search(r'data-seconds-left="(\d+)"', shared.content.decode()).group(1))
+    assert 1700 < seconds <= 1800
+    assert second.post("/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert month(second, day).status_code == 302  # logged out: back to the login
+
+
+def test_the_time_the_session_ends_is_each_citizens_own(served):
+    day, answered = served
+    warm(day, answered)
+    late = citizen("SHP000011")
+    session = late.session
+    until = time.time() + 1750  # this login ends 50 s after the one a fresh login would get
+    session[UNTIL_KEY] = until
+    session.save()
+    shown = month(late, day).content.decode()
+    assert answered.call_count == 1
+    from booking.web.session import CitizenSession
+    assert CitizenSession(until=until).ends_label in shown
+    assert 1690 < int(re.search(r'data-seconds-left="(\d+)"', shown).group(1)) <= 1750
+
+
+def test_a_notice_with_a_booking_and_one_without_never_share_a_page(served):
+    day, answered = served
+    warm(day, answered)
+    booked = citizen("SHP000021")
+    slot = make_slot(Place.objects.get(code="kita"), open_weekday(skip=1), dt.time(11))
+    assert book(booked, slot) == 302  # the citizen's own booking shows on the next page at once
+    for _ in range(3):
+        assert HAS_BOOKING in month(booked, day).content.decode()
+    assert HAS_BOOKING not in month(citizen("SHP000022"), day).content.decode()
+
+
+def test_a_booking_made_by_the_call_centre_shows_within_the_facts_lifetime(served, monkeypatch):
+    from booking.services.reservations import reservation_book
+    from tests.booking.factories import OPERATOR
+
+    day, answered = served
+    monkeypatch.setattr(notice_facts, "FACTS_SECONDS", 0.5)
+    warm(day, answered)
+    caller = citizen("SHP000023")
+    slot = make_slot(Place.objects.get(code="kita"), open_weekday(skip=1), dt.time(11))
+    reservation_book(notice=Notice.objects.get(number="SHP000023"), slot=slot, actor=OPERATOR, email="",
+                     language="ja")
+    time.sleep(0.6)
+    assert HAS_BOOKING in month(caller, day).content.decode()
+
+
+def test_a_notice_that_may_choose_places_is_shown_the_way_to_choose_and_one_that_may_not_is_not(served):
+    day, answered = served
+    warm(day, answered)
+    minami = Place.objects.get(code="minami")
+    several = citizen("SHP000031", default_place=minami)
+    for _ in range(3):
+        assert ANOTHER_PLACE in month(several, day).content.decode()
+    assert ANOTHER_PLACE not in month(citizen("SHP000032"), day).content.decode()
+
+
+def test_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_page_is_shared(served):
+    day, answered = served
+    minami = Place.objects.get(code="minami")
+    make_slot(minami, day, dt.time(10))
+    viewer = citizen("SHP000041", default_place=minami)
+    for _ in range(3):
+        assert month(viewer, day, "minami").status_code == 200
+    assert month(citizen("SHP000042"), day, "minami").status_code == 404
+
+
+def test_a_booking_that_fills_a_day_shows_at_once(served, django_capture_on_commit_callbacks):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000051")
+    link = f'href="/booking/places/kita/{day.isoformat()}/"'
+    assert link in month(viewer, day).content.decode()
+    slots = Slot.objects.filter(place__code="kita", starts_at__date__gte=day - dt.timedelta(days=1),
+                                starts_at__date__lte=day + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        from booking.availability_cache import availability_changed
+        slots.update(capacity=0)
+        availability_changed([Place.objects.get(code="kita").pk])
+    assert link not in month(viewer, day).content.decode()
+
+
+def test_another_language_is_its_own_page(served):
+    day, answered = served
+    warm(day, answered)  # the English page is shared
+    page = month(citizen("SHP000061", language="ja"), day)
+    assert page["Content-Language"] == "ja" and '<html lang="ja">' in page.content.decode()
+    korean = citizen("SHP000062")  # asks for English, then chooses Korean on the site (a cookie)
+    korean.cookies["madoguchi_language"] = "ko"
+    for _ in range(3):
+        page = month(korean, day)
+        assert page["Content-Language"] == "ko" and '<html lang="ko">' in page.content.decode()
+    french = month(citizen("SHP000063", language="fr"), day)  # not a language of this city: Japanese
+    assert french["Content-Language"] == "ja"
+
+
+def test_a_message_waiting_is_shown_and_not_skipped(served):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000071")
+    assert viewer.get("/booking/cancel/").status_code == 302  # nothing to cancel: a word for the next page
+    assert "There is no booking to cancel." in month(viewer, day).content.decode()
+    assert answered.call_count == 0
+
+
+def test_a_login_that_ran_out_goes_to_the_login_page_whatever_is_shared(served):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000081")
+    session = viewer.session
+    session[UNTIL_KEY] = time.time() - 1
+    session.save()
+    response = month(viewer, day)
+    assert response.status_code == 302 and answered.call_count == 0
+
+
+def test_a_login_due_for_renewal_is_renewed_by_django(served):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000091")
+    session = viewer.session
+    session[UNTIL_KEY] = time.time() + 600  # 20 minutes since the login was last moved
+    session.save()
+    key = session.session_key
+    response = month(viewer, day)
+    assert response.status_code == 200 and answered.call_count == 0
+    renewed = Session.objects.get(session_key=key).get_decoded()[UNTIL_KEY]
+    assert renewed > time.time() + 1700
+
+
+def test_a_notice_removed_after_the_login_is_not_shown_a_page_past_the_facts_lifetime(served, monkeypatch):
+    day, answered = served
+    monkeypatch.setattr(notice_facts, "FACTS_SECONDS", 0.5)
+    warm(day, answered)
+    viewer = citizen("SHP000101")
+    Notice.objects.filter(number="SHP000101").delete()
+    time.sleep(0.6)
+    response = month(viewer, day)
+    assert response.status_code == 302 and answered.call_count == 0
+
+
+def test_a_suspended_city_answers_with_its_notice_whatever_is_shared(served):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000111")
+    Municipality.objects.filter(schema_name="alpha").update(status=Municipality.Status.SUSPENDED)
+    municipality_host_cache_clear()
+    response = month(viewer, day)
+    assert response.status_code == 503 and answered.call_count == 0
+
+
+def test_a_session_cookie_taken_to_another_city_is_not_served_a_page(served, city_b):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000121")
+    stolen = Client(HTTP_HOST="beta.localhost", HTTP_ACCEPT_LANGUAGE="en")
+    for name in ("sessionid", "csrftoken"):
+        stolen.cookies[name] = viewer.cookies[name].value
+    response = month(stolen, day)
+    assert response.status_code in (302, 404) and answered.call_count == 0
+
+
+def test_switched_off_django_makes_every_page(served, settings):
+    day, answered = served
+    warm(day, answered)
+    settings.MADOGUCHI_SHARED_PAGES = False
+    assert month(citizen("SHP000131"), day).status_code == 200
+    assert answered.call_count == 0
+
+
+def test_a_waiting_room_ticket_not_seen_lately_is_asked_for_by_django(served):
+    from django.http import HttpRequest, HttpResponse
+
+    from booking.web.waiting import COOKIE, COOKIE_AGE
+
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000151")
+    salt = "waiting-room:alpha"
+    request = mock.Mock(COOKIES={COOKIE: viewer.cookies[COOKIE].value})
+    value = HttpRequest.get_signed_cookie(request, COOKIE, salt=salt, max_age=COOKIE_AGE)
+    ticket_id, key, _seen = value.split(":")
+    carrier = HttpResponse()
+    carrier.set_signed_cookie(COOKIE, f"{ticket_id}:{key}:0", salt=salt)  # last seen long ago
+    viewer.cookies[COOKIE] = carrier.cookies[COOKIE].value
+    response = month(viewer, day)
+    assert response.status_code == 200 and answered.call_count == 0
+    assert COOKIE in response.cookies  # the room saw the ticket again, as it does for every request
+
+
+def test_a_shared_month_page_costs_no_query(served, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day, answered = served
+    from booking.selectors import eligibility
+
+    settings.MADOGUCHI_HOST_CACHE_SECONDS = settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60  # as in production
+    try:
+        warm(day, answered)
+        viewer = citizen("SHP000161")  # its login remembered what the page needs of the notice
+        with CaptureQueriesContext(connection) as queries:
+            assert month(viewer, day).status_code == 200
+    finally:
+        eligibility._pages_places.clear()  # no other test may see the places kept this long
+    assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
