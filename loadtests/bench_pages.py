@@ -5,8 +5,10 @@
 In the bench database, a city with one notice logged in (the calendar and day pages are a
 logged-in citizen's); gunicorn as production runs it (platform/gunicorn.conf.py: 2 × cores + 1
 workers, 4 threads); `wrk` (Debian's, installed by `make bench-pages`) with 32 connections for
-each page in turn, in alternating rounds, all in the same run. Prints requests/s of each and the
-ratio of the month page to the static file.
+each page in turn, in alternating rounds, all in the same run. The month page is measured as
+served (shared between citizens) and, as its baseline, from a second gunicorn with shared pages
+off (MADOGUCHI_SHARED_PAGES=0). Prints requests/s of each and the ratio of the month page to the
+static file.
 """
 from __future__ import annotations
 

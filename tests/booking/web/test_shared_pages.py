@@ -303,3 +303,20 @@ def test_a_shared_month_page_costs_no_query(served, settings):
     finally:
         eligibility._pages_places.clear()  # no other test may see the places kept this long
     assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
+
+
+def test_django_makes_the_same_month_page_for_two_citizens_with_the_same_facts(served, settings):
+    """The condition for sharing the page at all: should a page of the month ever show something of
+    the citizen (their notice number, their name), this fails before the page is shared."""
+    day, _answered = served
+    settings.MADOGUCHI_SHARED_PAGES = False
+    pages = []
+    for number, birth_day in (("SHP000171", 3), ("SHP000172", 28)):
+        NoticeFactory(number=number, birth_day=birth_day)
+        client = Client(HTTP_HOST="alpha.localhost", HTTP_ACCEPT_LANGUAGE="en")
+        client.get("/")
+        assert client.post("/login/", {"notice_number": number, "birth_day": str(birth_day)}).status_code == 302
+        html = page_without_secrets(month(client, day).content.decode())
+        pages.append(re.sub(r"session ends at \d{1,2}:\d{2}", "session ends at TIME", html))
+        assert number not in html
+    assert pages[0] == pages[1]
