@@ -38,6 +38,21 @@ def served(shared_cache, in_city_a):
     municipality_host_cache_clear()
 
 
+@pytest.fixture
+def facts_run_out(monkeypatch):
+    """What shared pages know of a notice is kept half a second; call it to wait that out."""
+    monkeypatch.setattr(notice_facts, "FACTS_SECONDS", 0.5)
+    return lambda: time.sleep(0.6)
+
+
+def login_ends_in(client: Client, seconds: float) -> float:
+    """Moves the end of this client's login to `seconds` from now; that end."""
+    session = client.session
+    session[UNTIL_KEY] = until = time.time() + seconds
+    session.save()
+    return until
+
+
 def citizen(number: str, *, host: str = "alpha.localhost", language: str = "en", enforce_csrf: bool = False,
             **notice) -> Client:
     NoticeFactory(number=number, birth_day=7, **notice)
@@ -107,10 +122,7 @@ def test_the_time_the_session_ends_is_each_citizens_own(served):
     day, answered = served
     warm(day, answered)
     late = citizen("SHP000011")
-    session = late.session
-    until = time.time() + 1750  # this login ends 50 s after the one a fresh login would get
-    session[UNTIL_KEY] = until
-    session.save()
+    until = login_ends_in(late, 1750)  # 50 s before the end a fresh login would get
     shown = month(late, day).content.decode()
     assert answered.call_count == 1
     from booking.web.session import CitizenSession
@@ -129,18 +141,17 @@ def test_a_notice_with_a_booking_and_one_without_never_share_a_page(served):
     assert HAS_BOOKING not in month(citizen("SHP000022"), day).content.decode()
 
 
-def test_a_booking_made_by_the_call_centre_shows_within_the_facts_lifetime(served, monkeypatch):
+def test_a_booking_made_by_the_call_centre_shows_within_the_facts_lifetime(served, facts_run_out):
     from booking.services.reservations import reservation_book
     from tests.booking.factories import OPERATOR
 
     day, answered = served
-    monkeypatch.setattr(notice_facts, "FACTS_SECONDS", 0.5)
     warm(day, answered)
     caller = citizen("SHP000023")
     slot = make_slot(Place.objects.get(code="kita"), open_weekday(skip=1), dt.time(11))
     reservation_book(notice=Notice.objects.get(number="SHP000023"), slot=slot, actor=OPERATOR, email="",
                      language="ja")
-    time.sleep(0.6)
+    facts_run_out()
     assert HAS_BOOKING in month(caller, day).content.decode()
 
 
@@ -206,9 +217,7 @@ def test_a_login_that_ran_out_goes_to_the_login_page_whatever_is_shared(served):
     day, answered = served
     warm(day, answered)
     viewer = citizen("SHP000081")
-    session = viewer.session
-    session[UNTIL_KEY] = time.time() - 1
-    session.save()
+    login_ends_in(viewer, -1)
     response = month(viewer, day)
     assert response.status_code == 302 and answered.call_count == 0
 
@@ -217,23 +226,19 @@ def test_a_login_due_for_renewal_is_renewed_by_django(served):
     day, answered = served
     warm(day, answered)
     viewer = citizen("SHP000091")
-    session = viewer.session
-    session[UNTIL_KEY] = time.time() + 600  # 20 minutes since the login was last moved
-    session.save()
-    key = session.session_key
+    login_ends_in(viewer, 600)  # 20 minutes since the login was last moved
     response = month(viewer, day)
     assert response.status_code == 200 and answered.call_count == 0
-    renewed = Session.objects.get(session_key=key).get_decoded()[UNTIL_KEY]
+    renewed = Session.objects.get(session_key=viewer.cookies["sessionid"].value).get_decoded()[UNTIL_KEY]
     assert renewed > time.time() + 1700
 
 
-def test_a_notice_removed_after_the_login_is_not_shown_a_page_past_the_facts_lifetime(served, monkeypatch):
+def test_a_notice_removed_after_the_login_is_not_shown_a_page_past_the_facts_lifetime(served, facts_run_out):
     day, answered = served
-    monkeypatch.setattr(notice_facts, "FACTS_SECONDS", 0.5)
     warm(day, answered)
     viewer = citizen("SHP000101")
     Notice.objects.filter(number="SHP000101").delete()
-    time.sleep(0.6)
+    facts_run_out()
     response = month(viewer, day)
     assert response.status_code == 302 and answered.call_count == 0
 
