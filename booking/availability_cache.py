@@ -43,19 +43,24 @@ def place_snapshot(place_id: int, part: str, load: Callable[[], list]) -> list:
     version = place_version(place_id)
     if version < 0:
         return load()
-    key = f"availability:{connection.schema_name}:{place_id}:{part}:{version}"
+    return _kept(f"availability:{connection.schema_name}:{place_id}:{part}:{version}", load, "a snapshot")
+
+
+def _kept(key: str, make: Callable, what: str):
+    """What the cache keeps under `key`, or what `make()` returns, kept for SNAPSHOT_SECONDS; a cache
+    that fails costs only the work it would have saved."""
     try:
-        rows = cache.get(key)
+        value = cache.get(key)
     except Exception:  # noqa: BLE001
-        logger.warning("availability cache unreachable (reading a snapshot)", exc_info=True)
-        return load()
-    if rows is None:
-        rows = load()
+        logger.warning("availability cache unreachable (reading %s)", what, exc_info=True)
+        return make()
+    if value is None:
+        value = make()
         try:
-            cache.set(key, rows, SNAPSHOT_SECONDS)
+            cache.set(key, value, SNAPSHOT_SECONDS)
         except Exception:  # noqa: BLE001
-            logger.warning("availability cache unreachable (writing a snapshot)", exc_info=True)
-    return rows
+            logger.warning("availability cache unreachable (writing %s)", what, exc_info=True)
+    return value
 
 
 def availability_changed(place_ids: Iterable[int]) -> None:
@@ -80,16 +85,4 @@ def content_fragment(kind: str, parts: tuple, render: Callable[[], str]) -> str:
     month's calendar by the states of its days: rendered once per city and distinct content, kept
     while it is asked for. A booking that changes no state leaves it valid."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"fragment:{connection.schema_name}:{kind}:{digest}"
-    try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("availability cache unreachable (reading a fragment)", exc_info=True)
-        return render()
-    if html is None:
-        html = render()
-        try:
-            cache.set(key, html, SNAPSHOT_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("availability cache unreachable (writing a fragment)", exc_info=True)
-    return html
+    return _kept(f"fragment:{connection.schema_name}:{kind}:{digest}", render, "a fragment")
