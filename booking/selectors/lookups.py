@@ -4,9 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+from django.conf import settings
+from django.db import connection
+
 from booking.errors import DayClosedError, UnknownNoticeError
 from booking.models import Notice, Place, Slot, Ward
 from booking.notice_numbers import normalise_notice_number
+from kernel.process_cache import MISSING, ProcessCache
 
 
 def notice_by_number(number: str) -> Notice:
@@ -50,6 +54,22 @@ def slot_by_id(slot_id: int) -> Slot | None:
 def active_places() -> list[Place]:
     """The places where cards are handed over now, in the city's order (the start page lists them)."""
     return list(Place.objects.filter(is_active=True).order_by("sort_order", "code"))
+
+
+_start_page_places = ProcessCache()  # schema → active places
+
+
+def active_places_for_pages() -> list[Place]:
+    """`active_places` as the start page lists them: kept in this process for
+    MADOGUCHI_PLACES_CACHE_SECONDS per city, as the places of a notice are (every visitor asks)."""
+    seconds = settings.MADOGUCHI_PLACES_CACHE_SECONDS
+    if seconds <= 0:
+        return active_places()
+    places = _start_page_places.get(connection.schema_name)
+    if places is MISSING:
+        places = active_places()
+        _start_page_places.put(connection.schema_name, places, seconds)
+    return places
 
 
 def places_with_wards() -> list[Place]:

@@ -1,30 +1,33 @@
-"""A logged-in citizen's month calendar, answered from the shared cache before the session, CSRF,
-language and template machinery run (PLT-5: a calendar read costs almost nothing).
+"""The start page and a logged-in citizen's month calendar, answered from the shared cache before
+the session, CSRF, language and template machinery run (PLT-5: a read costs almost nothing).
 
-A month page shows nothing of the citizen but two facts of their notice: whether it has a
-booking, and whether it may choose among several places. Everything else on it belongs to the
-city, the place and the seats. So one rendering serves every citizen who asks for the same page
-in the same way, and the key names everything the page is made of:
+Neither page shows anything of the visitor. The start page is the same for every visitor
+without a session. A month page shows only two facts of the citizen's notice: whether it has a
+booking, and whether it may choose among several places. Everything else on these pages belongs
+to the city, its places and the seats. So one rendering serves every visitor who asks for the
+same page in the same way, and the key names everything the page is made of:
 
 * the city: its schema and every field of its row (name, branding, languages, phone numbers);
 * the host, the scheme, the path with its query, and the language the page is shown in;
-* the two facts of the notice, the place (every field of its row) and its availability version,
-  which every change of its seats bumps on commit (`booking.availability_cache`);
-* the minute, because the booking window moves with the clock and a month's sums hold for the
-  minute they were read in.
+* the start page: every field of each place it lists;
+* a month page: the two facts of the notice, the place (every field of its row) and its
+  availability version, which every change of its seats bumps on commit
+  (`booking.availability_cache`), and the minute, because the booking window moves with the
+  clock and a month's sums hold for the minute they were read in.
 
-Three things differ for each request and are filled in: the CSRF token (masked afresh from the
-citizen's own cookie), and when the login ends (the seconds left and the time shown). The CSRF
-cookie's expiry is renewed as Django renews it.
+A few things differ for each request and are filled in: the CSRF token (masked afresh from the
+visitor's own cookie, or from a new one for a first visit, which gets its cookie as Django gives
+it), and on a month page when the login ends (the seconds left and the time shown).
 
 A request is answered here only when Django would answer it the same way and write nothing:
-* a GET of a month page, in a city that is not suspended;
-* a session found in the shared cache, bound to this city, whose login runs and needs no
-  renewal yet; no message waiting (its cookie, where Django looks first);
-* a valid CSRF cookie, and a waiting room that lets the citizen through with the ticket as it is;
-* the notice allowed the place: its facts (status, ward, default place) come from the shared
-  cache for a few seconds after a page read them (`booking.web.notice_facts`), so that a page
-  from the cache costs no query at all.
+* a GET, in a city that is not suspended, with no message waiting (its cookie, where Django
+  looks first), a well-formed CSRF cookie or none, and a waiting room that lets the visitor
+  through with the ticket as it is;
+* the start page: no session cookie and no query;
+* a month page: a session found in the shared cache, bound to this city, whose login runs and
+  needs no renewal yet; the notice allowed the place. The notice's facts (status, ward, default
+  place) come from the shared cache for a few seconds after a page read them
+  (`booking.web.notice_facts`), so that a page from the cache costs no query at all.
 Anything else goes to Django, as does any failure of the cache or the database.
 
 A page is stored only from the 200 Django gave to such a request, and only if the key is the
@@ -45,12 +48,17 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _mask_cipher_secret
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    _get_new_csrf_string,
+    _mask_cipher_secret,
+)
 from django.utils import translation
 
 from booking.availability_cache import place_version
 from booking.selectors.eligibility import citizen_booking
-from booking.selectors.lookups import citizen_notice
+from booking.selectors.lookups import active_places_for_pages, citizen_notice
 from booking.web.notice_facts import notice_facts_remember, notice_from_facts
 from booking.web.session import NOTICE_KEY, CitizenSession, steady_login
 from booking.web.waiting import passes_as_it_is
@@ -60,9 +68,11 @@ from tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
+START_PATH = "/"  # citizen:home
 MONTH_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/")  # citizen:month
 MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real month, not per string
-ENTRY_SECONDS = 90  # the minute is in the key: an entry is of no use much longer
+START_SECONDS = 60
+MONTH_SECONDS = 90  # the minute is in the key: an entry is of no use much longer
 
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
@@ -71,11 +81,13 @@ _SECONDS_LEFT = re.compile(rb'data-seconds-left="\d+"')
 
 @dataclass(frozen=True)
 class _Probe:
-    """What a request is, for this layer: the key of its page, and what is filled in per request."""
+    """What a request is, for this layer: the key of its page, how long the page may be kept, and
+    what is filled in per request."""
 
     key: str
-    csrf_secret: str
-    login: CitizenSession
+    seconds: int
+    csrf_secret: str  # the visitor's own; "" on a first visit, when one is made as Django makes it
+    login: CitizenSession | None = None  # a month page: when the citizen's login ends
 
 
 def _fields(row) -> tuple:
@@ -90,29 +102,20 @@ def _session_data(session_key: str) -> dict | None:
     return caches[settings.SESSION_CACHE_ALIAS].get(store.cache_key)
 
 
-def _probe(request) -> _Probe | None:
-    """The key of this request's page if this layer may answer it; None for Django to answer."""
-    if request.method != "GET" or not settings.MADOGUCHI_SHARED_PAGES:
+def _start_page(request) -> tuple | None:
+    """What the start page is made of, for a visitor without a session (no "continue" link)."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or not passes_as_it_is(request, in_flow=False):
         return None
-    match = MONTH_PATH.fullmatch(request.path_info)
-    if match is None or not MONTH_QUERY.fullmatch(request.META.get("QUERY_STRING", "")):
-        return None
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.kind != Municipality.Kind.CITY or tenant.is_suspended:
-        return None
-    cookies = request.COOKIES
-    secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
-    session_key = cookies.get(settings.SESSION_COOKIE_NAME, "")
-    if (settings.CSRF_USE_SESSIONS or len(secret) != CSRF_SECRET_LENGTH or not _CSRF_CHARS.issuperset(secret)
-            or not session_key or CookieStorage.cookie_name in cookies):
-        return None
-    # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
-    language = site_language(translation.get_language_from_request(request), tenant.languages())
-    data = _session_data(session_key)
+    return ("start", tuple(_fields(place) for place in active_places_for_pages())), None
+
+
+def _month_page(request, tenant, code: str) -> tuple | None:
+    """What a month page is made of and when the citizen's login ends."""
+    data = _session_data(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
     if not data or data.get(SESSION_MUNICIPALITY_KEY) != tenant.schema_name:
         return None
     login = steady_login(data)
-    if login is None or not passes_as_it_is(request):
+    if login is None or not passes_as_it_is(request, in_flow=True):
         return None
     notice = notice_from_facts(data[NOTICE_KEY])
     if notice is None:
@@ -121,17 +124,44 @@ def _probe(request) -> _Probe | None:
             return None
         notice_facts_remember(notice)
     booking = citizen_booking(notice)
-    place = booking.place(match["code"])
+    place = booking.place(code)
     if place is None:
         return None
     version = place_version(place.pk)
     if version < 0:
         return None
-    parts = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
-             language, booking.has_booking, len(booking.places) > 1, _fields(place), version,
+    parts = ("month", booking.has_booking, len(booking.places) > 1, _fields(place), version,
              int(time.time()) // 60)
-    key = f"page:{tenant.schema_name}:month:{hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()}"
-    return _Probe(key=key, csrf_secret=secret, login=login)
+    return parts, login
+
+
+def _probe(request) -> _Probe | None:
+    """The key of this request's page if this layer may answer it; None for Django to answer."""
+    if request.method != "GET" or not settings.MADOGUCHI_SHARED_PAGES or settings.CSRF_USE_SESSIONS:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    month = MONTH_PATH.fullmatch(request.path_info)
+    if not ((request.path_info == START_PATH and not query) or (month and MONTH_QUERY.fullmatch(query))):
+        return None
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.kind != Municipality.Kind.CITY or tenant.is_suspended:
+        return None
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if secret and (len(secret) != CSRF_SECRET_LENGTH or not _CSRF_CHARS.issuperset(secret)):
+        return None  # Django replaces a malformed cookie
+    if CookieStorage.cookie_name in request.COOKIES:
+        return None
+    made = _month_page(request, tenant, month["code"]) if month else _start_page(request)
+    if made is None:
+        return None
+    parts, login = made
+    # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
+    language = site_language(translation.get_language_from_request(request), tenant.languages())
+    parts = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
+             language, *parts)
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
+    return _Probe(key=f"page:{tenant.schema_name}:{digest}", seconds=MONTH_SECONDS if month else START_SECONDS,
+                  csrf_secret=secret, login=login)
 
 
 def _entry_from(response, probe: _Probe) -> dict | None:
@@ -140,35 +170,45 @@ def _entry_from(response, probe: _Probe) -> dict | None:
             or not set(response.cookies) <= {settings.CSRF_COOKIE_NAME}):
         return None
     renews_csrf = settings.CSRF_COOKIE_NAME in response.cookies
-    if renews_csrf and response.cookies[settings.CSRF_COOKIE_NAME].value != probe.csrf_secret:
+    if probe.csrf_secret and renews_csrf and response.cookies[settings.CSRF_COOKIE_NAME].value != probe.csrf_secret:
         return None
     body = response.content
     tokens = set(_CSRF_INPUT.findall(body))
-    ends = probe.login.ends_label.encode()
-    if len(tokens) != 1 or len(_SECONDS_LEFT.findall(body)) != 1 or body.count(ends) != 1:
+    if len(tokens) != 1 or not renews_csrf:
         return None  # not the page as this layer knows it: let Django make it every time
-    marks = {name: f"[[{name}:{secrets.token_hex(12)}]]".encode() for name in ("csrf", "seconds", "ends")}
-    body = body.replace(tokens.pop(), marks["csrf"]).replace(ends, marks["ends"])
-    body = _SECONDS_LEFT.sub(b'data-seconds-left="' + marks["seconds"] + b'"', body)
+    marks = {"csrf": f"[[csrf:{secrets.token_hex(12)}]]".encode()}
+    body = body.replace(tokens.pop(), marks["csrf"])
+    seconds_left = len(_SECONDS_LEFT.findall(body))
+    if probe.login is None:
+        if seconds_left:
+            return None
+    else:
+        ends = probe.login.ends_label.encode()
+        if seconds_left != 1 or body.count(ends) != 1:
+            return None
+        marks.update(seconds=f"[[seconds:{secrets.token_hex(12)}]]".encode(),
+                     ends=f"[[ends:{secrets.token_hex(12)}]]".encode())
+        body = _SECONDS_LEFT.sub(b'data-seconds-left="' + marks["seconds"] + b'"', body.replace(ends, marks["ends"]))
     headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
-    return {"body": body, "headers": headers, "marks": marks, "renews_csrf": renews_csrf}
+    return {"body": body, "headers": headers, "marks": marks}
 
 
 def _response_from(entry: dict, probe: _Probe) -> HttpResponse:
     marks = entry["marks"]
-    body = (entry["body"]
-            .replace(marks["csrf"], _mask_cipher_secret(probe.csrf_secret).encode())
-            .replace(marks["seconds"], str(probe.login.seconds_left).encode())
-            .replace(marks["ends"], probe.login.ends_label.encode()))
+    secret = probe.csrf_secret or _get_new_csrf_string()  # a first visit: a new secret, as Django makes one
+    body = entry["body"].replace(marks["csrf"], _mask_cipher_secret(secret).encode())
+    if probe.login is not None:
+        body = (body.replace(marks["seconds"], str(probe.login.seconds_left).encode())
+                .replace(marks["ends"], probe.login.ends_label.encode()))
     response = HttpResponse(body)
     for name, value in entry["headers"]:
         response[name] = value
     response["Content-Length"] = str(len(body))
-    if entry["renews_csrf"]:  # as CsrfViewMiddleware renews the cookie of a page that shows a token
-        response.set_cookie(settings.CSRF_COOKIE_NAME, probe.csrf_secret, max_age=settings.CSRF_COOKIE_AGE,
-                            domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
-                            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
-                            samesite=settings.CSRF_COOKIE_SAMESITE)
+    # as CsrfViewMiddleware sets (or renews) the cookie of a page that shows a token
+    response.set_cookie(settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
+                        domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+                        secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+                        samesite=settings.CSRF_COOKIE_SAMESITE)
     return response
 
 
@@ -182,7 +222,8 @@ def _safely(step, *args):
 
 
 class SharedPageMiddleware:
-    """Answers a month page from the shared cache when it may, and keeps Django's pages to share."""
+    """Answers the start page and month pages from the shared cache when it may, and keeps
+    Django's pages to share."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -198,5 +239,5 @@ class SharedPageMiddleware:
             entry = _entry_from(response, probe)
             again = _safely(_probe, request) if entry is not None else None
             if again is not None and again.key == probe.key:
-                _safely(cache.set, probe.key, entry, ENTRY_SECONDS)
+                _safely(cache.set, probe.key, entry, probe.seconds)
         return response

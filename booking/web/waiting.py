@@ -74,10 +74,10 @@ def admission_control(view):
     return wrapper
 
 
-def passes_as_it_is(request) -> bool:
-    """Whether a logged-in citizen's GET passes the room with their ticket unchanged, decided
-    without the database (what `admission_control` would do, writing nothing)."""
-    return waiting_room_glance(ticket=_read_ticket(request), in_flow=True, entering=False)
+def passes_as_it_is(request, *, in_flow: bool) -> bool:
+    """Whether a GET passes the room with its ticket (or none) unchanged, decided without the
+    database: what `admission_control` would do, writing nothing. `in_flow`: a citizen logged in."""
+    return waiting_room_glance(ticket=_read_ticket(request), in_flow=in_flow, entering=False)
 
 
 def leave_line(request) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
 from booking.selectors.eligibility import citizen_booking
-from booking.selectors.lookups import active_places
+from booking.selectors.lookups import active_places_for_pages
 from booking.services.citizen_login import citizen_authenticate
 from booking.web.forms import CitizenLoginForm
 from booking.web.session import citizen_log_in, citizen_log_out, citizen_logged_in
@@ -24,7 +24,7 @@ def _places(language: str) -> list[dict]:
     return [
         {"name": place.localized_name(language), "address": place.localized_address(), "phone": place.phone,
          "guidance": place.guidance_in(language)}
-        for place in active_places()
+        for place in active_places_for_pages()
     ]
 
 

@@ -57,7 +57,7 @@ def citizen(number: str, *, host: str = "alpha.localhost", language: str = "en",
             **notice) -> Client:
     NoticeFactory(number=number, birth_day=7, **notice)
     client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=language, enforce_csrf_checks=enforce_csrf)
-    client.get("/")  # the CSRF cookie, as a browser gets it on the start page
+    client.get("/?from=postcard")  # the CSRF cookie, from a start page Django makes (not a shared one)
     token = client.cookies["csrftoken"].value
     response = client.post("/login/", {"notice_number": number, "birth_day": "7", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
@@ -325,3 +325,67 @@ def test_django_makes_the_same_month_page_for_two_citizens_with_the_same_facts(s
         pages.append(re.sub(r"session ends at \d{1,2}:\d{2}", "session ends at TIME", html))
         assert number not in html
     assert pages[0] == pages[1]
+
+
+# --- the start page ---------------------------------------------------------------------------
+
+def visitor(**extra) -> Client:
+    return Client(HTTP_HOST="alpha.localhost", HTTP_ACCEPT_LANGUAGE="en", **extra)
+
+
+def start_page_shared(answered) -> None:
+    for _ in range(2):
+        assert visitor().get("/").status_code == 200
+    answered.reset_mock()
+
+
+def test_a_first_visit_gets_the_shared_start_page_with_a_csrf_cookie_of_its_own_and_can_log_in(served):
+    _day, answered = served
+    django_page = visitor().get("/")
+    start_page_shared(answered)
+    first, second = visitor(enforce_csrf_checks=True), visitor()
+    pages = [first.get("/"), second.get("/")]
+    assert answered.call_count == 2
+    assert page_without_secrets(pages[0].content.decode()) == page_without_secrets(django_page.content.decode())
+    secrets_given = [page.cookies["csrftoken"].value for page in pages]
+    assert secrets_given[0] != secrets_given[1] and all(len(secret) == 32 for secret in secrets_given)
+    assert pages[0].cookies["csrftoken"]["max-age"] == django_page.cookies["csrftoken"]["max-age"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[0].content.decode()).group(1)
+    assert _unmask_cipher_token(token) == secrets_given[0]
+    NoticeFactory(number="SHP000201", birth_day=7)
+    logged_in = first.post("/login/", {"notice_number": "SHP000201", "birth_day": "7", "csrfmiddlewaretoken": token})
+    assert logged_in.status_code == 302 and logged_in["Location"].startswith("/booking/")
+
+
+def test_a_visitor_with_a_session_gets_the_start_page_from_django(served):
+    _day, answered = served
+    start_page_shared(answered)
+    returning = citizen("SHP000211")
+    answered.reset_mock()
+    assert "Continue to your booking" in returning.get("/").content.decode()
+    assert answered.call_count == 0
+
+
+def test_a_place_renamed_shows_on_the_next_start_page(served):
+    _day, answered = served
+    start_page_shared(answered)
+    Place.objects.filter(code="kita").update(name="北区役所（新庁舎）")
+    assert "北区役所（新庁舎）" in visitor().get("/").content.decode()
+
+
+def test_while_the_waiting_room_is_on_every_newcomer_is_ticketed_by_django(served):
+    from booking.services.waiting_room import waiting_room_configure
+    from booking.web.waiting import COOKIE
+
+    _day, answered = served
+    start_page_shared(answered)
+    waiting_room_configure(mode="on", capacity=100)
+    response = visitor().get("/")
+    assert answered.call_count == 0 and COOKIE in response.cookies
+
+
+def test_a_start_page_with_a_query_is_made_by_django(served):
+    _day, answered = served
+    start_page_shared(answered)
+    assert visitor().get("/?from=postcard").status_code == 200
+    assert answered.call_count == 0
