@@ -10,10 +10,11 @@ same page in the same way, and the key names everything the page is made of:
 * the city: its schema and every field of its row (name, branding, languages, phone numbers);
 * the host, the scheme, the path with its query, and the language the page is shown in;
 * the start page: every field of each place it lists;
-* a month page: the two facts of the notice, the place (every field of its row) and its
-  availability version, which every change of its seats bumps on commit
-  (`booking.availability_cache`), and the minute, because the booking window moves with the
-  clock and a month's sums hold for the minute they were read in.
+* a month page: the two facts of the notice, the place (every field of its row), the month shown
+  with the first and last the calendar pages through, and the state of each of its days, read
+  as the view reads them (`booking.web.months.shown_month`, from the place's snapshot in the
+  shared cache, which every change of a seat renews on commit). A booking that changes no day's
+  state leaves the page as it was, as it leaves the month's table (`content_fragment`).
 
 A few things differ for each request and are filled in: the CSRF token (masked afresh from the
 visitor's own cookie, or from a new one for a first visit, which gets its cookie as Django gives
@@ -27,7 +28,8 @@ A request is answered here only when Django would answer it the same way and wri
 * a month page: a session found in the shared cache, bound to this city, whose login runs and
   needs no renewal yet; the notice allowed the place. The notice's facts (status, ward, default
   place) come from the shared cache for a few seconds after a page read them
-  (`booking.web.notice_facts`), so that a page from the cache costs no query at all.
+  (`booking.web.notice_facts`), so that a page from the cache costs no query while the
+  place's seats are as they were.
 Anything else goes to Django, as does any failure of the cache or the database.
 
 A page is stored only from the 200 Django gave to such a request, and only if the key is the
@@ -40,7 +42,6 @@ import hashlib
 import logging
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -56,9 +57,9 @@ from django.middleware.csrf import (
 )
 from django.utils import translation
 
-from booking.availability_cache import place_version
 from booking.selectors.eligibility import citizen_booking
 from booking.selectors.lookups import active_places_for_pages, citizen_notice
+from booking.web.months import shown_month
 from booking.web.notice_facts import notice_facts_remember, notice_from_facts
 from booking.web.session import NOTICE_KEY, CitizenSession, steady_login
 from booking.web.waiting import passes_as_it_is
@@ -72,7 +73,7 @@ START_PATH = "/"  # citizen:home
 MONTH_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/")  # citizen:month
 MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real month, not per string
 START_SECONDS = 60
-MONTH_SECONDS = 90  # the minute is in the key: an entry is of no use much longer
+MONTH_SECONDS = 5 * 60
 
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
@@ -127,11 +128,11 @@ def _month_page(request, tenant, code: str) -> tuple | None:
     place = booking.place(code)
     if place is None:
         return None
-    version = place_version(place.pk)
-    if version < 0:
-        return None
-    parts = ("month", booking.has_booking, len(booking.places) > 1, _fields(place), version,
-             int(time.time()) // 60)
+    # the month the view would show and its days' states, read as the view reads them (from the
+    # place's snapshot in the shared cache): the page changes with a state, not with every booking
+    shown = shown_month(place, request.GET.get("month"))
+    parts = ("month", booking.has_booking, len(booking.places) > 1, _fields(place), shown.month, shown.first,
+             shown.last, shown.states)
     return parts, login
 
 

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,12 +29,13 @@ from booking.errors import (
     SlotFullError,
 )
 from booking.ics import booking_calendar_file
-from booking.selectors.availability import first_bookable_month, place_day, place_month
-from booking.selectors.eligibility import CitizenBooking, booking_window, citizen_booking
+from booking.selectors.availability import place_day
+from booking.selectors.eligibility import CitizenBooking, citizen_booking
 from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
+from booking.web.months import month_bounds, shown_month
 from booking.web.session import citizen_required, citizen_session, citizen_session_extend, take_kept_fields
 from booking.web.tokens import token_issue, token_spend
 from booking.web.waiting import leave_line
@@ -90,43 +91,25 @@ def places(request):
     return render(request, "booking/web/places.html", {"choices": choices})
 
 
-def _month_bounds() -> tuple[dt.date, dt.date]:
-    earliest, latest = booking_window()
-    return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
-
-
 @citizen_required
 def month(request, place_code):
     booking = citizen_booking(request.notice)
     place = _place_or_404(booking, place_code)
-    first, last = _month_bounds()
-    now = timezone.now()
-    try:
-        shown = dt.date.fromisoformat(f"{request.GET['month']}-01") if "month" in request.GET else None
-    except ValueError:
-        shown = None
-    if shown is None:  # no month asked for: the first with a time to book (no empty calendar to page through)
-        availability = first_bookable_month(place=place, first=first, last=last, now=now)
-        shown = dt.date(availability.year, availability.month, 1)
-    else:
-        shown = min(max(shown, first), last)
-        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+    shown = shown_month(place, request.GET.get("month"))
     language = translation.get_language()
     # the table shows each day's state (from the seats and the time) and nothing else of the moment:
     # it is rendered once for each distinct set of states, so a booking that fills no day re-renders nothing
-    states = tuple(day.state for day in availability.days)
     calendar_html = content_fragment(
-        "month", (place.pk, place.code, shown.isoformat(), language, states),
-        lambda: render_to_string("booking/web/_month_table.html", {"weeks": availability.weeks(), "place": place}))
-    previous_month = (shown - dt.timedelta(days=1)).replace(day=1)
-    next_month = (shown + dt.timedelta(days=32)).replace(day=1)
+        "month", (place.pk, place.code, shown.month.isoformat(), language, shown.states),
+        lambda: render_to_string("booking/web/_month_table.html",
+                                 {"weeks": shown.availability.weeks(), "place": place}))
     return render(request, "booking/web/month.html", {
         "place": place,
-        "place_name": place.localized_name(translation.get_language()),
-        "month": shown,
+        "place_name": place.localized_name(language),
+        "month": shown.month,
         "calendar_table": mark_safe(calendar_html),  # noqa: S308 - rendered by our own template
-        "previous_month": previous_month if previous_month >= first else None,
-        "next_month": next_month if next_month <= last else None,
+        "previous_month": shown.previous,
+        "next_month": shown.next,
         "has_booking": booking.has_booking,
         "several_places": len(booking.places) > 1,
     })
@@ -141,7 +124,7 @@ def day(request, place_code, date):
         chosen = dt.date.fromisoformat(date)
     except ValueError:
         raise Http404 from None
-    first, last = _month_bounds()
+    first, last = month_bounds()
     if not first <= chosen < (last + dt.timedelta(days=32)).replace(day=1):
         raise Http404  # only the months the calendar shows have days to see
     slots = place_day(place=place, day=chosen)

@@ -389,3 +389,17 @@ def test_a_start_page_with_a_query_is_made_by_django(served):
     start_page_shared(answered)
     assert visitor().get("/?from=postcard").status_code == 200
     assert answered.call_count == 0
+
+
+def test_a_booking_that_changes_no_days_state_leaves_the_page_shared(served, django_capture_on_commit_callbacks):
+    day, answered = served
+    slot = Slot.objects.filter(place__code="kita", starts_at__date=day).order_by("starts_at").last()
+    warm(day, answered)
+    viewer = citizen("SHP000221")
+    link = f'href="/booking/places/kita/{day.isoformat()}/"'
+    assert link in month(viewer, day).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert book(citizen("SHP000222"), slot) == 302  # one seat of many: the day is still available
+    answered.reset_mock()
+    assert link in month(viewer, day).content.decode()
+    assert answered.call_count == 1

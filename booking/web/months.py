@@ -1,0 +1,63 @@
+"""Which month a citizen's calendar shows, read the same way by the month view and by the shared
+pages that stand in for it (`booking.web.shared_pages`)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from booking.clock import local
+from booking.selectors.availability import MonthAvailability, first_bookable_month, place_month
+from booking.selectors.eligibility import booking_window
+
+if TYPE_CHECKING:
+    from booking.models import Place
+
+
+@dataclass(frozen=True)
+class ShownMonth:
+    month: dt.date  # its first day
+    availability: MonthAvailability
+    first: dt.date  # the first and the last month the calendar pages through
+    last: dt.date
+
+    @property
+    def previous(self) -> dt.date | None:
+        previous = (self.month - dt.timedelta(days=1)).replace(day=1)
+        return previous if previous >= self.first else None
+
+    @property
+    def next(self) -> dt.date | None:
+        following = (self.month + dt.timedelta(days=32)).replace(day=1)
+        return following if following <= self.last else None
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """What the month's table shows of each day (and nothing else of the moment)."""
+        return tuple(day.state for day in self.availability.days)
+
+
+def month_bounds() -> tuple[dt.date, dt.date]:
+    """The first and the last month with days a citizen may book now."""
+    earliest, latest = booking_window()
+    return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
+
+
+def shown_month(place: Place, asked: str | None) -> ShownMonth:
+    """The month asked for (`YYYY-MM`, kept within the bounds), or when none is, the first with a
+    time to book (no empty calendar to page through)."""
+    first, last = month_bounds()
+    now = timezone.now()
+    try:
+        shown = dt.date.fromisoformat(f"{asked}-01") if asked is not None else None
+    except ValueError:
+        shown = None
+    if shown is None:
+        availability = first_bookable_month(place=place, first=first, last=last, now=now)
+        shown = dt.date(availability.year, availability.month, 1)
+    else:
+        shown = min(max(shown, first), last)
+        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+    return ShownMonth(month=shown, availability=availability, first=first, last=last)
