@@ -42,7 +42,9 @@ import hashlib
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from functools import cached_property
 from importlib import import_module
 
 from django.conf import settings
@@ -57,6 +59,7 @@ from django.middleware.csrf import (
 )
 from django.utils import translation
 
+from booking.availability_cache import place_version
 from booking.selectors.eligibility import citizen_booking
 from booking.selectors.lookups import active_places_for_pages, citizen_notice
 from booking.web.months import shown_month
@@ -74,21 +77,40 @@ MONTH_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/")  # citizen
 MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real month, not per string
 START_SECONDS = 60
 MONTH_SECONDS = 5 * 60
+ALIAS_SECONDS = 90  # the minute is in an alias: it is of no use much longer
 
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 _SECONDS_LEFT = re.compile(rb'data-seconds-left="\d+"')
 
 
-@dataclass(frozen=True)
 class _Probe:
-    """What a request is, for this layer: the key of its page, how long the page may be kept, and
-    what is filled in per request."""
+    """What a request is, for this layer: the key of its page (everything the page shows), how long
+    the page may be kept, and what is filled in per request.
 
-    key: str
-    seconds: int
-    csrf_secret: str  # the visitor's own; "" on a first visit, when one is made as Django makes it
-    login: CitizenSession | None = None  # a month page: when the citizen's login ends
+    A month page's key needs the states of the month's days, which cost reading the place's
+    snapshot. Its `alias` names the same page as long as neither the place's availability
+    version nor the minute changes (the states are a function of those); an alias that is known
+    points at the key, so a calendar nobody books costs two lookups and nothing else."""
+
+    def __init__(self, *, common: tuple, parts: Callable[[], tuple], alias: tuple | None, seconds: int,
+                 csrf_secret: str, login: CitizenSession | None):
+        self._common, self._parts, self._alias = common, parts, alias
+        self.seconds = seconds
+        self.csrf_secret = csrf_secret  # the visitor's own; "" on a first visit (one is made as Django makes it)
+        self.login = login  # a month page: when the citizen's login ends
+
+    @cached_property
+    def key(self) -> str:
+        return _digest("page", self._common + self._parts())
+
+    @cached_property
+    def alias(self) -> str | None:
+        return _digest("page-alias", self._common + self._alias) if self._alias is not None else None
+
+
+def _digest(kind: str, parts: tuple) -> str:
+    return f"{kind}:{parts[0]}:{hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()}"
 
 
 def _fields(row) -> tuple:
@@ -107,7 +129,8 @@ def _start_page(request) -> tuple | None:
     """What the start page is made of, for a visitor without a session (no "continue" link)."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or not passes_as_it_is(request, in_flow=False):
         return None
-    return ("start", tuple(_fields(place) for place in active_places_for_pages())), None
+    places = tuple(_fields(place) for place in active_places_for_pages())
+    return (lambda: ("start", places)), None, None
 
 
 def _month_page(request, tenant, code: str) -> tuple | None:
@@ -128,12 +151,17 @@ def _month_page(request, tenant, code: str) -> tuple | None:
     place = booking.place(code)
     if place is None:
         return None
-    # the month the view would show and its days' states, read as the view reads them (from the
-    # place's snapshot in the shared cache): the page changes with a state, not with every booking
-    shown = shown_month(place, request.GET.get("month"))
-    parts = ("month", booking.has_booking, len(booking.places) > 1, _fields(place), shown.month, shown.first,
-             shown.last, shown.states)
-    return parts, login
+    facts = ("month", booking.has_booking, len(booking.places) > 1, _fields(place))
+
+    def parts() -> tuple:
+        # the month the view would show and its days' states, read as the view reads them (from the
+        # place's snapshot in the shared cache): the page changes with a state, not with every booking
+        shown = shown_month(place, request.GET.get("month"))
+        return (*facts, shown.month, shown.first, shown.last, shown.states)
+
+    version = place_version(place.pk)
+    alias = (*facts, version, int(time.time()) // 60) if version >= 0 else None
+    return parts, alias, login
 
 
 def _probe(request) -> _Probe | None:
@@ -155,14 +183,32 @@ def _probe(request) -> _Probe | None:
     made = _month_page(request, tenant, month["code"]) if month else _start_page(request)
     if made is None:
         return None
-    parts, login = made
+    parts, alias, login = made
     # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
     language = site_language(translation.get_language_from_request(request), tenant.languages())
-    parts = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
-             language, *parts)
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()
-    return _Probe(key=f"page:{tenant.schema_name}:{digest}", seconds=MONTH_SECONDS if month else START_SECONDS,
+    common = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
+              language)
+    return _Probe(common=common, parts=parts, alias=alias, seconds=MONTH_SECONDS if month else START_SECONDS,
                   csrf_secret=secret, login=login)
+
+
+def _lookup(probe: _Probe) -> dict | None:
+    """The shared page for this request, by its alias while that is known, else by its key."""
+    if probe.alias is not None:
+        key = cache.get(probe.alias)
+        entry = cache.get(key) if key is not None else None
+        if entry is not None:
+            return entry
+    entry = cache.get(probe.key)
+    if entry is not None and probe.alias is not None:
+        cache.set(probe.alias, probe.key, ALIAS_SECONDS)
+    return entry
+
+
+def _store(probe: _Probe, entry: dict) -> None:
+    cache.set(probe.key, entry, probe.seconds)
+    if probe.alias is not None:
+        cache.set(probe.alias, probe.key, ALIAS_SECONDS)
 
 
 def _entry_from(response, probe: _Probe) -> dict | None:
@@ -232,13 +278,13 @@ class SharedPageMiddleware:
     def __call__(self, request):
         probe = _safely(_probe, request)
         if probe is not None:
-            entry = _safely(cache.get, probe.key)
+            entry = _safely(_lookup, probe)
             if entry is not None:
                 return _response_from(entry, probe)
         response = self.get_response(request)
         if probe is not None:
             entry = _entry_from(response, probe)
             again = _safely(_probe, request) if entry is not None else None
-            if again is not None and again.key == probe.key:
-                _safely(cache.set, probe.key, entry, probe.seconds)
+            if again is not None and _safely(lambda: again.key == probe.key and again.alias == probe.alias):
+                _safely(_store, probe, entry)
         return response

@@ -403,3 +403,12 @@ def test_a_booking_that_changes_no_days_state_leaves_the_page_shared(served, dja
     answered.reset_mock()
     assert link in month(viewer, day).content.decode()
     assert answered.call_count == 1
+
+
+def test_while_nobody_books_a_shared_month_page_is_found_without_reading_the_days(served):
+    day, answered = served
+    warm(day, answered)
+    viewer = citizen("SHP000231")
+    with mock.patch.object(shared_pages, "shown_month", wraps=shared_pages.shown_month) as read:
+        assert month(viewer, day).status_code == 200
+    assert answered.call_count == 1 and read.call_count == 0
