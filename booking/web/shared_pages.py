@@ -66,6 +66,7 @@ from booking.web.months import shown_month
 from booking.web.notice_facts import notice_facts_remember, notice_from_facts
 from booking.web.session import NOTICE_KEY, CitizenSession, steady_login
 from booking.web.waiting import passes_as_it_is
+from kernel.process_cache import MISSING, ProcessCache
 from tenants.languages import site_language
 from tenants.middleware import SESSION_MUNICIPALITY_KEY
 from tenants.models import Municipality
@@ -78,7 +79,9 @@ MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real 
 START_SECONDS = 60
 MONTH_SECONDS = 5 * 60
 ALIAS_SECONDS = 90  # the minute is in an alias: it is of no use much longer
+LOCAL_COPIES = 200  # pages and aliases a process keeps a copy of (some 15 kB a page)
 
+_kept_here = ProcessCache(max_entries=LOCAL_COPIES)
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 _SECONDS_LEFT = re.compile(rb'data-seconds-left="\d+"')
@@ -192,23 +195,39 @@ def _probe(request) -> _Probe | None:
                   csrf_secret=secret, login=login)
 
 
+def _kept(key: str, seconds: float):
+    """What the shared cache keeps under `key`, through a copy in this process: a key or an alias
+    names one content for as long as it is kept, so the copy is never another page."""
+    value = _kept_here.get(key)
+    if value is MISSING:
+        value = cache.get(key)
+        if value is not None:
+            _kept_here.put(key, value, seconds)
+    return value
+
+
+def _keep(key: str, value, seconds: float) -> None:
+    cache.set(key, value, seconds)
+    _kept_here.put(key, value, seconds)
+
+
 def _lookup(probe: _Probe) -> dict | None:
     """The shared page for this request, by its alias while that is known, else by its key."""
     if probe.alias is not None:
-        key = cache.get(probe.alias)
-        entry = cache.get(key) if key is not None else None
+        key = _kept(probe.alias, ALIAS_SECONDS)
+        entry = _kept(key, probe.seconds) if key is not None else None
         if entry is not None:
             return entry
-    entry = cache.get(probe.key)
+    entry = _kept(probe.key, probe.seconds)
     if entry is not None and probe.alias is not None:
-        cache.set(probe.alias, probe.key, ALIAS_SECONDS)
+        _keep(probe.alias, probe.key, ALIAS_SECONDS)
     return entry
 
 
 def _store(probe: _Probe, entry: dict) -> None:
-    cache.set(probe.key, entry, probe.seconds)
+    _keep(probe.key, entry, probe.seconds)
     if probe.alias is not None:
-        cache.set(probe.alias, probe.key, ALIAS_SECONDS)
+        _keep(probe.alias, probe.key, ALIAS_SECONDS)
 
 
 def _entry_from(response, probe: _Probe) -> dict | None:

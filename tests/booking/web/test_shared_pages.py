@@ -31,6 +31,7 @@ ANOTHER_PLACE = "another place"
 def served(shared_cache, in_city_a):
     """Month pages of city A, with the answers this layer gave counted."""
     municipality_host_cache_clear()
+    shared_pages._kept_here.clear()  # this process's copies of shared pages, from other tests
     day = open_weekday()
     make_slot(Place.objects.get(code="kita"), day, dt.time(10), capacity=2)
     with mock.patch.object(shared_pages, "_response_from", wraps=shared_pages._response_from) as answered:
