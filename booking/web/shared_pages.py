@@ -129,7 +129,8 @@ def _session_data(session_key: str) -> dict | None:
 
 
 def _start_page(request) -> tuple | None:
-    """What the start page is made of, for a visitor without a session (no "continue" link)."""
+    """(parts, alias, login) of the start page, for a visitor without a session (no "continue"
+    link); None if Django must make it."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or not passes_as_it_is(request, in_flow=False):
         return None
     places = tuple(_fields(place) for place in active_places_for_pages())
@@ -137,7 +138,8 @@ def _start_page(request) -> tuple | None:
 
 
 def _month_page(request, tenant, code: str) -> tuple | None:
-    """What a month page is made of and when the citizen's login ends."""
+    """(parts, alias, login) of a month page: what it is made of, the alias that names it for the
+    place's version and the minute, and when the citizen's login ends; None if Django must make it."""
     data = _session_data(request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""))
     if not data or data.get(SESSION_MUNICIPALITY_KEY) != tenant.schema_name:
         return None
