@@ -1,17 +1,16 @@
 """Lists (DATA-1): bookings as CSV by day range, time, place, status and channel; the appointment sheet PDF.
 
-The CSV is streamed (`StreamingHttpResponse` over a server-side cursor): memory stays the same
+The CSV is streamed (`lgwan_access/bookings_download.py`, shared with the staff API): memory stays the same
 whatever the number of rows. UTF-8 with a BOM by default, CP932 on request; characters CP932
 cannot hold are written as 〓 and counted — on the page before the download (the check), and in
 the export's access log entry after it. Every export is recorded (EXPORT), every sheet (PRINT).
 """
 from __future__ import annotations
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import tenant_context
 
 from booking.clock import city_today, city_tz
 from booking.documents import appointment_sheet_pdf
@@ -25,12 +24,12 @@ from booking.selectors.booking_lists import (
     status_labels,
 )
 from booking.selectors.lookups import places_with_wards
+from lgwan_access.bookings_download import bookings_download
 from lgwan_access.forms.lists import BookingListForm, SheetForm
 from lgwan_access.guards import staff_console
 from lgwan_access.lists_selectors import recent_exports
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
-from lgwan_access.services.exports import export_finish
 
 PREVIEW_ROWS = 50
 CHECK_ROWS_AT_MOST = 20_000  # above this, CP932 replacements are counted during the download only
@@ -94,26 +93,7 @@ def lists_export(request):
     entry = access_record(request, StaffAccessEntry.Action.EXPORT, _("Bookings %(start)s–%(end)s") % {
         "start": criteria.date_from.isoformat(), "end": criteria.date_to.isoformat()},
         encoding=encoding, filters=request.GET.urlencode())
-    tally = ExportTally()
-    city = request.tenant
-    # the body is written after the view returned: labels in the request's language now, rows
-    # read in the request's city whatever the connection did in between
-    header, statuses, channels = csv_header(), status_labels(), channel_labels()
-
-    def stream():
-        with tenant_context(city):
-            yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally,
-                                    statuses=statuses, channels=channels, header=header)
-            export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
-                          replaced_characters=tally.replaced_summary())
-
-    suffix = "sjis" if encoding == "cp932" else "utf8"
-    name = f"bookings-{criteria.date_from:%Y%m%d}-{criteria.date_to:%Y%m%d}-{suffix}.csv"
-    charset = "Shift_JIS" if encoding == "cp932" else "utf-8"
-    response = StreamingHttpResponse(stream(), content_type=f"text/csv; charset={charset}")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return bookings_download(criteria=criteria, encoding=encoding, entry=entry, city=request.tenant)
 
 
 @staff_console

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from django_tenants.utils import tenant_context
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
@@ -21,10 +19,8 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.exports import ExportTally, bookings_csv, csv_header
 from booking.selectors.availability import place_slots
 from booking.selectors.booking_lists import BookingFilter as BookingListFilter
-from booking.selectors.booking_lists import booking_rows, channel_labels, status_labels
 from booking.selectors.card_import import card_import_progress
 from booking.selectors.staff_queries import (
     bookings_listed,
@@ -40,9 +36,9 @@ from lgwan_access.api.filters import BookingFilter, NoticeFilter
 from lgwan_access.api.pagination import StaffApiPagination
 from lgwan_access.api.permissions import StaffApiPermission, check_network
 from lgwan_access.api.throttling import StaffApiThrottle
+from lgwan_access.bookings_download import bookings_download
 from lgwan_access.models import StaffAccessEntry
 from lgwan_access.services.access_log import access_record
-from lgwan_access.services.exports import export_finish
 from lgwan_access.services.staff_api import (
     api_booking_cancel,
     api_booking_create,
@@ -301,21 +297,4 @@ class BookingExportView(StaffApiMixin, APIView):
         encoding = query["encoding"]
         entry = access_record(request, StaffAccessEntry.Action.EXPORT, "bookings.csv", via="api", encoding=encoding,
                               query=_query(request))
-        tally = ExportTally()
-        city = request.tenant
-        header, statuses, channels = csv_header(), status_labels(), channel_labels()
-
-        def stream():
-            with tenant_context(city):
-                yield from bookings_csv(booking_rows(criteria), encoding=encoding, tally=tally, statuses=statuses,
-                                        channels=channels, header=header)
-                export_finish(entry=entry, rows=tally.rows, replaced=tally.replaced,
-                              replaced_characters=tally.replaced_summary())
-
-        charset = "Shift_JIS" if encoding == "cp932" else "utf-8"
-        response = StreamingHttpResponse(stream(), content_type=f"text/csv; charset={charset}")
-        suffix = "sjis" if encoding == "cp932" else "utf8"
-        response["Content-Disposition"] = (f'attachment; filename="bookings-{criteria.date_from:%Y%m%d}-'
-                                           f'{criteria.date_to:%Y%m%d}-{suffix}.csv"')
-        response["Cache-Control"] = "no-store"
-        return response
+        return bookings_download(criteria=criteria, encoding=encoding, entry=entry, city=request.tenant)
