@@ -214,15 +214,6 @@ def test_a_message_waiting_is_shown_and_not_skipped(served):
     assert answered.call_count == 0
 
 
-def test_a_login_that_ran_out_goes_to_the_login_page_whatever_is_shared(served):
-    day, answered = served
-    warm(day, answered)
-    viewer = citizen("SHP000081")
-    login_ends_in(viewer, -1)
-    response = month(viewer, day)
-    assert response.status_code == 302 and answered.call_count == 0
-
-
 def test_a_login_due_for_renewal_is_renewed_by_django(served):
     day, answered = served
     warm(day, answered)
@@ -234,24 +225,32 @@ def test_a_login_due_for_renewal_is_renewed_by_django(served):
     assert renewed > time.time() + 1700
 
 
-def test_a_notice_removed_after_the_login_is_not_shown_a_page_past_the_facts_lifetime(served, facts_run_out):
-    day, answered = served
-    warm(day, answered)
-    viewer = citizen("SHP000101")
-    Notice.objects.filter(number="SHP000101").delete()
-    facts_run_out()
-    response = month(viewer, day)
-    assert response.status_code == 302 and answered.call_count == 0
+def _login_ran_out(number: str, viewer: Client, wait_out_facts) -> None:
+    login_ends_in(viewer, -1)
 
 
-def test_a_suspended_city_answers_with_its_notice_whatever_is_shared(served):
-    day, answered = served
-    warm(day, answered)
-    viewer = citizen("SHP000111")
+def _notice_removed(number: str, viewer: Client, wait_out_facts) -> None:
+    Notice.objects.filter(number=number).delete()
+    wait_out_facts()
+
+
+def _city_suspended(number: str, viewer: Client, wait_out_facts) -> None:
     Municipality.objects.filter(schema_name="alpha").update(status=Municipality.Status.SUSPENDED)
     municipality_host_cache_clear()
+
+
+@pytest.mark.parametrize(("change", "status"), [(_login_ran_out, 302), (_notice_removed, 302), (_city_suspended, 503)],
+                         ids=["login ran out: to the login page", "notice removed: to the login page",
+                              "city suspended: its notice"])
+def test_whatever_is_shared_django_answers_when_the_citizen_or_the_city_changed(served, facts_run_out, change,
+                                                                                 status):
+    day, answered = served
+    warm(day, answered)
+    number = f"SHX{next(_viewers):06d}"
+    viewer = citizen(number)
+    change(number, viewer, facts_run_out)
     response = month(viewer, day)
-    assert response.status_code == 503 and answered.call_count == 0
+    assert response.status_code == status and answered.call_count == 0
 
 
 def test_a_session_cookie_taken_to_another_city_is_not_served_a_page(served, city_b):
