@@ -41,7 +41,8 @@ class StaffApiPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        membership = guards.staff_request_membership(request, STAFF_ROLES)
+        # a token's authentication read the membership a moment ago (in this request); a session's did not
+        membership = getattr(request.auth, "membership", None) or guards.staff_request_membership(request, STAFF_ROLES)
         if membership is None:
             security_log.warning("staff API refused for user %s: %s", request.user.pk, request.path)
             raise NotStaffHere()

@@ -88,7 +88,8 @@ def api_token_revoke(*, user, municipality, token_id: int) -> StaffApiToken:
 
 
 def api_token_authenticate(secret: str, municipality) -> StaffApiToken | None:
-    """The live token with this secret for this city, its user active and still staff here; else None.
+    """The live token with this secret for this city, its user active and still staff here (the
+    membership as `token.membership`); else None.
 
     Records when it was last used, at most once a minute (one UPDATE that matches no row otherwise).
     """
@@ -98,8 +99,10 @@ def api_token_authenticate(secret: str, municipality) -> StaffApiToken | None:
              .filter(key_hash=api_token_hash(secret), municipality=municipality, revoked_at__isnull=True).first())
     if token is None or not token.user.is_active:
         return None
-    if not membership_has_role(access_membership(token.user, municipality), STAFF_ROLES):
+    membership = access_membership(token.user, municipality)
+    if not membership_has_role(membership, STAFF_ROLES):
         return None
+    token.membership = membership  # read once per request: the API's permission takes it from here
     now = timezone.now()
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
         StaffApiToken.objects.filter(pk=token.pk).filter(

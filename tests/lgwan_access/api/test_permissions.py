@@ -106,3 +106,13 @@ def test_outside_the_lgwan_every_endpoint_is_refused_and_nothing_changes(city_a,
     assert anonymous.get("/api/staff/v1/schema/").status_code == 403
     with tenant_context(city_a):
         assert not Reservation.objects.exists()
+
+
+def test_a_token_request_reads_the_callers_membership_once(api_a, city_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api_a.get("/api/staff/v1/notices/").status_code == 200
+    reads = [query["sql"] for query in queries if 'FROM "tenants_membership"' in query["sql"]]
+    assert len(reads) == 1, reads
