@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 MISSING = object()
@@ -26,6 +26,17 @@ class ProcessCache:
         if kept is None or kept[0] <= time.monotonic():
             return MISSING
         return kept[1]
+
+    def kept(self, key: Hashable, make: Callable[[], Any], seconds: float) -> Any:
+        """The value kept for `key`, or what `make()` returns, then kept for `seconds` (with 0 or
+        less, `make()` answers every time)."""
+        if seconds <= 0:
+            return make()
+        value = self.get(key)
+        if value is MISSING:
+            value = make()
+            self.put(key, value, seconds)
+        return value
 
     def put(self, key: Hashable, value: Any, seconds: float) -> None:
         """Keep `value` for `seconds` (nothing is kept for 0 or less)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from kernel.process_cache import MISSING, ProcessCache
+from kernel.process_cache import ProcessCache
 from kernel.sites import site_url
 from tenants.models import Domain, Membership, Municipality, User
 
@@ -67,14 +67,14 @@ def municipality_for_host(hostname: str) -> Municipality | None:
     and a city's settings change rarely. A change made in this process clears the cache at once
     (`municipality_host_cache_clear`); other processes see it within the cache's lifetime.
     """
-    cached = _HOSTS.get(hostname)
-    if cached is not MISSING:
-        return cached
+    return _HOSTS.kept(hostname, lambda: _municipality_of(hostname), settings.MADOGUCHI_HOST_CACHE_SECONDS)
+
+
+def _municipality_of(hostname: str) -> Municipality | None:
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     tenant = domain.tenant if domain is not None else None
     if tenant is not None:
         tenant.domain_url = hostname
-    _HOSTS.put(hostname, tenant, settings.MADOGUCHI_HOST_CACHE_SECONDS)
     return tenant
 
 

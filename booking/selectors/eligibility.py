@@ -26,7 +26,7 @@ from booking.errors import (
     SlotInPastError,
 )
 from booking.models import Channel, Notice, NoticeStatus, Place, Reservation, ReservationStatus, Slot
-from kernel.process_cache import MISSING, ProcessCache
+from kernel.process_cache import ProcessCache
 
 # Channels whose users judge place and short notice themselves (OPS-6): the counter staff.
 STAFF_CHANNELS = frozenset({Channel.STAFF})
@@ -67,15 +67,8 @@ def allowed_places_for_pages(notice: Notice) -> list[Place]:
     MADOGUCHI_PLACES_CACHE_SECONDS per city, ward and default place (every page of every citizen
     asks). A place closed a moment ago may show that long; booking it is refused all the same, as
     the booking service checks the place inside its transaction."""
-    seconds = settings.MADOGUCHI_PLACES_CACHE_SECONDS
-    if seconds <= 0:
-        return allowed_places(notice)
     key = (connection.schema_name, notice.ward_id, notice.default_place_id, current_municipality().places_selectable)
-    places = _pages_places.get(key)
-    if places is MISSING:
-        places = allowed_places(notice)
-        _pages_places.put(key, places, seconds)
-    return places
+    return _pages_places.kept(key, lambda: allowed_places(notice), settings.MADOGUCHI_PLACES_CACHE_SECONDS)
 
 
 def notice_refusal(notice: Notice, *, moving: bool = False) -> BookingError | None:

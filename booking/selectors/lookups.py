@@ -10,7 +10,7 @@ from django.db import connection
 from booking.errors import DayClosedError, UnknownNoticeError
 from booking.models import Notice, Place, Slot, Ward
 from booking.notice_numbers import normalise_notice_number
-from kernel.process_cache import MISSING, ProcessCache
+from kernel.process_cache import ProcessCache
 
 
 def notice_by_number(number: str) -> Notice:
@@ -62,14 +62,7 @@ _start_page_places = ProcessCache()  # schema → active places
 def active_places_for_pages() -> list[Place]:
     """`active_places` as the start page lists them: kept in this process for
     MADOGUCHI_PLACES_CACHE_SECONDS per city, as the places of a notice are (every visitor asks)."""
-    seconds = settings.MADOGUCHI_PLACES_CACHE_SECONDS
-    if seconds <= 0:
-        return active_places()
-    places = _start_page_places.get(connection.schema_name)
-    if places is MISSING:
-        places = active_places()
-        _start_page_places.put(connection.schema_name, places, seconds)
-    return places
+    return _start_page_places.kept(connection.schema_name, active_places, settings.MADOGUCHI_PLACES_CACHE_SECONDS)
 
 
 def places_with_wards() -> list[Place]:

@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
-from kernel.process_cache import MISSING, ProcessCache
+from kernel.process_cache import ProcessCache
 
 TOUCH_EVERY = dt.timedelta(seconds=30)
 _CONFIG_SECONDS = 5.0
@@ -49,15 +49,16 @@ class Admission:
 
 def room_settings(*, fresh: bool = False) -> tuple[str, int]:
     """(mode, capacity) of this city's room, read at most every few seconds per process."""
-    schema = connection.schema_name
-    cached = MISSING if fresh else _config_cache.get(schema)
-    if cached is not MISSING:
-        return cached
+    if fresh:
+        _config_cache.discard(connection.schema_name)
+    return _config_cache.kept(connection.schema_name, _room_settings_read, _CONFIG_SECONDS)
+
+
+def _room_settings_read() -> tuple[str, int]:
     room = WaitingRoom.objects.filter(pk=1).first()
     mode = room.mode if room else WaitingRoomMode.AUTO
     capacity = (room.capacity if room and mode == WaitingRoomMode.ON and room.capacity
                 else settings.BOOKING_WAITING_ROOM_THRESHOLD)
-    _config_cache.put(schema, (mode, capacity), _CONFIG_SECONDS)
     return mode, capacity
 
 
@@ -180,14 +181,11 @@ def _enter_line(*, capacity: int, now: dt.datetime) -> tuple[TicketRef, bool] | 
 
 def line_forming(*, now: dt.datetime | None = None) -> bool:
     """Does anyone wait in this city's line? Asked at most every _LINE_SECONDS per process."""
-    cached = _line_cache.get(connection.schema_name)
-    if cached is not MISSING:
-        return cached
-    now = now or timezone.now()
-    abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
-    forming = WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned).exists()
-    _remember_line(forming=forming)
-    return forming
+    def ask() -> bool:
+        abandoned = (now or timezone.now()) - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
+        return WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned).exists()
+
+    return _line_cache.kept(connection.schema_name, ask, _LINE_SECONDS)
 
 
 def _remember_line(*, forming: bool) -> None:

@@ -35,3 +35,15 @@ def test_it_starts_afresh_rather_than_grow():
         kept.put(host, host, 60)
     kept.put("d", "d", 60)
     assert [kept.get(host) for host in "abcd"] == [MISSING, MISSING, MISSING, "d"]
+
+
+def test_kept_makes_a_value_once_while_it_is_kept_and_every_time_with_no_lifetime():
+    cache, made = ProcessCache(), []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert cache.kept("k", make, 60) == 1 and cache.kept("k", make, 60) == 1
+    assert cache.kept("none", lambda: None, 60) is None and cache.kept("none", make, 60) is None  # None is kept too
+    assert cache.kept("brief", make, 0) == 2 and cache.kept("brief", make, 0) == 3

@@ -119,3 +119,22 @@ def test_a_citizens_places_are_read_once_per_process_while_kept(settings, notice
         assert reads == 1
     finally:
         _pages_places.clear()
+
+
+def test_the_start_pages_places_are_read_once_per_process_while_kept(settings, cached_hosts, client_a, notice):
+    from booking.selectors.lookups import _start_page_places
+
+    def place_reads():
+        with CaptureQueriesContext(connection) as captured:
+            assert client_a.get("/").status_code == 200
+        return sum('FROM "booking_place"' in query["sql"] for query in captured.captured_queries)
+
+    settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60
+    _start_page_places.clear()
+    try:
+        assert place_reads() == 1
+        assert place_reads() == 0
+        settings.MADOGUCHI_PLACES_CACHE_SECONDS = 0
+        assert place_reads() == 1
+    finally:
+        _start_page_places.clear()
