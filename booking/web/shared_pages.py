@@ -111,6 +111,13 @@ class _Probe:
     def alias(self) -> str | None:
         return _digest("page-alias", self._common + self._alias) if self._alias is not None else None
 
+    def same_page(self, other: _Probe) -> bool:
+        """Whether `other` (this request read again) names the same page: by the alias where there
+        is one (what the key adds follows from the version and the minute), else by the key."""
+        if self._alias is not None or other._alias is not None:
+            return self.alias == other.alias
+        return self.key == other.key
+
 
 def _digest(kind: str, parts: tuple) -> str:
     return f"{kind}:{parts[0]}:{hashlib.blake2b(repr(parts).encode(), digest_size=20).hexdigest()}"
@@ -306,6 +313,6 @@ class SharedPageMiddleware:
         if probe is not None:
             entry = _entry_from(response, probe)
             again = _safely(_probe, request) if entry is not None else None
-            if again is not None and _safely(lambda: again.key == probe.key and again.alias == probe.alias):
+            if again is not None and _safely(probe.same_page, again):
                 _safely(_store, probe, entry)
         return response
