@@ -102,7 +102,7 @@ class SecondFactorSharedError(AccessDeniedError):
     """The user's second factor also guards their work for another city: not one city's to reset."""
 
     default_message = _("This user also works for another city, so their second factor can only be reset by the "
-                "platform's administrators.")
+                        "platform's administrators.")
 
 
 def second_factor_reset(*, user: User, actor: User, municipality: Municipality | None, reason: str = "") -> None:
