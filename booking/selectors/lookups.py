@@ -10,6 +10,7 @@ from django.db import connection
 from booking.errors import DayClosedError, UnknownNoticeError
 from booking.models import Notice, Place, Slot, Ward
 from booking.notice_numbers import normalise_notice_number
+from booking.selectors.joined_rows import BIGINT_MAX, BIGINT_MIN, read_chain, select_list, table
 from kernel.process_cache import ProcessCache
 
 
@@ -47,8 +48,19 @@ def citizen_notice(notice_id: int) -> Notice | None:
     return next(iter(Notice.objects.raw(_citizen_notice_sql(), [notice_id])), None)
 
 
+@cache
+def _slot_sql() -> str:
+    return (f"SELECT {select_list(Slot, 's')}, {select_list(Place, 'p')} "
+            f"FROM {table(Slot)} s JOIN {table(Place)} p ON p.id = s.place_id WHERE s.id = %s")
+
+
 def slot_by_id(slot_id: int) -> Slot | None:
-    return Slot.objects.select_related("place").filter(pk=slot_id).first()
+    """The slot with its place (every booking reads one: a statement written once); None for an id
+    no slot can have (out of the column's range, as the ORM answers it)."""
+    slot_id = int(slot_id)
+    if not BIGINT_MIN <= slot_id <= BIGINT_MAX:
+        return None
+    return read_chain(_slot_sql, [slot_id], [(Slot, "place"), (Place, None)])
 
 
 def active_places() -> list[Place]:

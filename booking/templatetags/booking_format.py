@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -69,22 +69,21 @@ def calendar_day(day):
 def slot_choices(slots, field, chosen_slot=""):
     """The times of a day as the day page lists them: a radio button for each time that can be
     booked, the state in words for the others. Built here rather than in a template loop: a day of
-    eighteen times is some three hundred template nodes, the largest part of the page's cost."""
-    items = []
+    eighteen times is some three hundred template nodes, the largest part of the page's cost. The
+    markup is joined as plain strings; what is not ours (the words, the field's names) is escaped."""
+    name, chosen, items = escape(field.html_name), str(chosen_slot or ""), []
     for slot in slots:
-        times = format_html('<span class="slot-time">{}–{}</span>',
-                            formatting.time_label(slot.starts_at), formatting.time_label(slot.ends_at))
+        times = (f'<span class="slot-time">{formatting.time_label(slot.starts_at)}–'
+                 f'{formatting.time_label(slot.ends_at)}</span>')
+        slot_id, state = int(slot.slot_id), escape(slot.state)
         if slot.can_book:
-            free = ngettext("%(free)s seat free", "%(free)s seats free", slot.free) % {"free": slot.free}
-            checked = " checked" if chosen_slot == str(slot.slot_id) else ""
-            body = format_html(
-                '<label class="slot-button slot-option" for="slot-{id}">'
-                '<input type="radio" name="{name}" id="slot-{id}" value="{id}" required{checked}>'
-                '{times}<span class="slot-free">{free}</span></label>',
-                id=slot.slot_id, name=field.html_name, checked=checked, times=times, free=free)
+            free = escape(ngettext("%(free)s seat free", "%(free)s seats free", slot.free) % {"free": slot.free})
+            checked = " checked" if chosen == str(slot_id) else ""
+            body = (f'<label class="slot-button slot-option" for="slot-{slot_id}">'
+                    f'<input type="radio" name="{name}" id="slot-{slot_id}" value="{slot_id}" required{checked}>'
+                    f'{times}<span class="slot-free">{free}</span></label>')
         else:
-            body = format_html('<span class="slot-button slot-button--disabled">{times}'
-                               '<span class="slot-free">{word}</span></span>',
-                               times=times, word=DAY_STATES[slot.state][1])
-        items.append(format_html('<li class="slot slot--{}">{}</li>', slot.state, body))
-    return format_html('<ul class="slot-list" id="{}">{}</ul>', field.auto_id, mark_safe("".join(items)))  # noqa: S308
+            body = (f'<span class="slot-button slot-button--disabled">{times}'
+                    f'<span class="slot-free">{escape(DAY_STATES[slot.state][1])}</span></span>')
+        items.append(f'<li class="slot slot--{state}">{body}</li>')
+    return mark_safe(f'<ul class="slot-list" id="{escape(field.auto_id)}">{"".join(items)}</ul>')  # noqa: S308

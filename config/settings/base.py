@@ -180,7 +180,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # hashed names (collectstatic writes a manifest): WhiteNoise serves them as immutable for a year
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kernel.staticfiles.StaticFilesStorage"},
 }
 
 # --- Cache ----------------------------------------------------------------------------------
