@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections bench-cities bench-billing lint clean stop-db mutate
+.PHONY: run test install system-packages messages bench bench-onboarding bench-login bench-import bench-export bench-pages bench-connections bench-cities bench-billing bench-flow lint clean stop-db mutate
 
 run: install
 	$(PY) -m devtools.devrun
@@ -78,6 +78,11 @@ bench-export: install
 
 bench-cities: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_cities.py
+
+# CPU per citizen booking, in-process, alternated with another checkout: BENCH_FLOW_ARGS="--baseline DIR"
+BENCH_FLOW_ARGS ?=
+bench-flow: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/bench_flow.py $(BENCH_FLOW_ARGS)
 
 # A simulated day of the call centre (three cities, Poisson arrivals) through the real distribution code.
 SIMULATE_ARGS ?=

@@ -49,6 +49,16 @@ def citizen_notice(notice_id: int) -> Notice | None:
 
 
 @cache
+def _notice_by_number_sql() -> str:
+    return f'SELECT {select_list(Notice, "n")} FROM {table(Notice)} n WHERE n.number = %s ORDER BY n.id LIMIT 1'
+
+
+def notice_with_number(number: str) -> Notice | None:
+    """The notice with this number as stored (already normalised), or None: every login reads one."""
+    return read_chain(_notice_by_number_sql, [number], [(Notice, None)])
+
+
+@cache
 def _slot_sql() -> str:
     return (f"SELECT {select_list(Slot, 's')}, {select_list(Place, 'p')} "
             f"FROM {table(Slot)} s JOIN {table(Place)} p ON p.id = s.place_id WHERE s.id = %s")

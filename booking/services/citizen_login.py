@@ -35,13 +35,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from booking.clock import current_municipality
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
 from booking.models import Channel, ClientLoginGuard, LoginFailureMinute, LoginLockEvent, Notice, NoticeLoginGuard
 from booking.notice_numbers import normalise_notice_number, notice_number_well_formed
+from booking.selectors.lookups import notice_with_number
 from booking.services.audit import Actor, audit_record
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,9 @@ def _retry_after(failures: int, window_started_at: dt.datetime, last_attempt_at:
 
 def _client_refund(key: str) -> None:
     """A successful attempt gives its count back (but never clears earlier failures)."""
-    ClientLoginGuard.objects.filter(address_key=key, failures__gt=0).update(failures=F("failures") - 1)
+    with connection.cursor() as cursor:  # every login: one statement written once
+        cursor.execute(f'UPDATE "{ClientLoginGuard._meta.db_table}" SET failures = failures - 1 '
+                       "WHERE address_key = %s AND failures > 0", [key])
 
 
 # --- per city and minute -----------------------------------------------------------------------
@@ -222,9 +224,11 @@ def _notice_attempt(number: str, day: int | None, month: int | None, client: str
         if reserved is None:  # locked, or the last allowed attempts are still being compared
             return None, _Outcome.LOCKED
         (attempt,) = reserved
-        notice = Notice.objects.filter(number=number).first()
+        notice = notice_with_number(number)
         if notice is not None and _secret_matches(notice, day, month):
-            NoticeLoginGuard.objects.filter(number=number).update(failures=0)  # never locked here: admitted
+            with connection.cursor() as cursor:  # never locked here: admitted (every login: no ORM to compile)
+                cursor.execute(f'UPDATE "{NoticeLoginGuard._meta.db_table}" SET failures = 0 WHERE number = %s',
+                               [number])
             audit_record(actor=Actor.citizen(channel=channel, notice=notice), action="notice.login", notice=notice)
             return notice, _Outcome.ACCEPTED
         if attempt < limit:
