@@ -94,6 +94,19 @@ def serve(tree: Path, domain: str) -> None:
 
 
 # --- the driver -------------------------------------------------------------------------------
+def _ask(name: str, process: subprocess.Popen, batch: list) -> dict:
+    """One batch of citizens in one checkout's process; what it measured."""
+    try:
+        process.stdin.write(json.dumps(batch) + "\n")
+        process.stdin.flush()
+        answer = process.stdout.readline()
+    except BrokenPipeError:
+        answer = ""
+    if not answer:
+        sys.exit(f"{name}: its process stopped (its errors are above)")
+    return json.loads(answer)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", type=Path, help="another checkout of the project to compare with")
@@ -124,6 +137,9 @@ def main(argv=None) -> int:
     environment = dict(os.environ, DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE="config.settings.local",
                        MADOGUCHI_DEBUG="0", LOG_LEVEL="WARNING", CELERY_TASK_ALWAYS_EAGER="1",
                        BOOKING_CLIENT_SLOW_AFTER="1000000", BOOKING_CLIENT_REFUSE_AFTER="1000000")
+    for tree in trees.values():  # hashed static names: each checkout's manifest, as its servers have it
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                       cwd=tree, env=environment, check=True)
     processes = {
         name: subprocess.Popen([sys.executable, str(HERE), "--serve", str(tree), "--domain", args.domain],
                                cwd=tree, env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -132,19 +148,15 @@ def main(argv=None) -> int:
     print(f"{len(trees)} checkout(s), {args.turns} turns of {args.batch} citizens each, alternated", flush=True)
     try:
         at = 0
-        for process in processes.values():  # a first batch each, not counted: imports, caches
-            process.stdin.write(json.dumps(notices[at:at + args.batch]) + "\n")
-            process.stdin.flush()
-            process.stdout.readline()
+        for name, process in processes.items():  # a first batch each, not counted: imports, caches
+            _ask(name, process, notices[at:at + args.batch])
             at += args.batch
         for turn in range(args.turns):
             order = list(processes.items()) if turn % 2 == 0 else list(processes.items())[::-1]
             for name, process in order:
                 batch = notices[at:at + args.batch]
                 at += args.batch
-                process.stdin.write(json.dumps(batch) + "\n")
-                process.stdin.flush()
-                result = json.loads(process.stdout.readline())
+                result = _ask(name, process, batch)
                 if result["booked"] != len(batch):
                     sys.exit(f"{name}: {result['booked']} of {len(batch)} citizens booked")
                 figures[name]["web"].append(1000 * result["web"] / len(batch))
@@ -152,7 +164,10 @@ def main(argv=None) -> int:
                     figures[name]["database"].append(1000 * result["database"] / len(batch))
     finally:
         for process in processes.values():
-            process.stdin.close()
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
             process.wait(timeout=60)
     print("CPU per booking (ms), median over turns      web process   its database backend")
     for name, tree in trees.items():
