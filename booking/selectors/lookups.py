@@ -38,14 +38,13 @@ def notice_by_id(notice_id: int) -> Notice | None:
 
 @cache
 def _citizen_notice_sql() -> str:
-    columns = ", ".join(f'"{field.column}"' for field in Notice._meta.concrete_fields)
-    return f'SELECT {columns} FROM "{Notice._meta.db_table}" WHERE id = %s'
+    return f'SELECT {select_list(Notice, "n")} FROM {table(Notice)} n WHERE n.id = %s'
 
 
 def citizen_notice(notice_id: int) -> Notice | None:
     """The logged-in citizen's notice, read on every page of theirs: its own row only, by a statement
     written once (the ORM would compile the same query on every request)."""
-    return next(iter(Notice.objects.raw(_citizen_notice_sql(), [notice_id])), None)
+    return read_chain(_citizen_notice_sql, [notice_id], [(Notice, None)])
 
 
 @cache
