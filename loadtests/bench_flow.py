@@ -21,6 +21,7 @@ booking, and, with a baseline, this checkout's figure divided by the baseline's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -164,10 +165,8 @@ def main(argv=None) -> int:
                     figures[name]["database"].append(1000 * result["database"] / len(batch))
     finally:
         for process in processes.values():
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 process.stdin.close()
-            except BrokenPipeError:
-                pass
             process.wait(timeout=60)
     print("CPU per booking (ms), median over turns      web process   its database backend")
     for name, tree in trees.items():
