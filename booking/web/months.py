@@ -61,3 +61,23 @@ def shown_month(place: Place, asked: str | None) -> ShownMonth:
         shown = min(max(shown, first), last)
         availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
     return ShownMonth(month=shown, availability=availability, first=first, last=last)
+
+
+_HANDED_ON = "_madoguchi_shown_month"
+
+
+def shown_month_handed_on(request, place: Place, asked: str | None) -> ShownMonth:
+    """`shown_month`, kept on the request for its month view: the shared-page layer reads it for
+    the page's key before the view runs, and the view renders what the key was made of."""
+    shown = shown_month(place, asked)
+    setattr(request, _HANDED_ON, (place.pk, asked, shown))
+    return shown
+
+
+def shown_month_for_view(request, place: Place, asked: str | None) -> ShownMonth:
+    """The month the shared-page layer read for this request and place (taken once, so a second
+    look after the view reads afresh), else `shown_month`."""
+    handed_on = request.__dict__.pop(_HANDED_ON, None)
+    if handed_on is not None and handed_on[:2] == (place.pk, asked):
+        return handed_on[2]
+    return shown_month(place, asked)

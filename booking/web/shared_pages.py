@@ -62,7 +62,7 @@ from django.utils import translation
 from booking.availability_cache import place_version
 from booking.selectors.eligibility import citizen_booking
 from booking.selectors.lookups import active_places_for_pages, citizen_notice
-from booking.web.months import shown_month
+from booking.web.months import shown_month_handed_on
 from booking.web.notice_facts import notice_facts_remember, notice_from_facts
 from booking.web.session import NOTICE_KEY, CitizenSession, steady_login
 from booking.web.waiting import passes_as_it_is
@@ -168,7 +168,7 @@ def _month_page(request, tenant, code: str) -> tuple | None:
     def parts() -> tuple:
         # the month the view would show and its days' states, read as the view reads them (from the
         # place's snapshot in the shared cache): the page changes with a state, not with every booking
-        shown = shown_month(place, request.GET.get("month"))
+        shown = shown_month_handed_on(request, place, request.GET.get("month"))
         return (*facts, shown.month, shown.first, shown.last, shown.states)
 
     version = place_version(place.pk)

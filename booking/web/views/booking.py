@@ -35,7 +35,7 @@ from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
-from booking.web.months import month_bounds, shown_month
+from booking.web.months import month_bounds, shown_month_for_view
 from booking.web.session import citizen_required, citizen_session, citizen_session_extend, take_kept_fields
 from booking.web.tokens import token_issue, token_spend
 from booking.web.waiting import leave_line
@@ -95,7 +95,7 @@ def places(request):
 def month(request, place_code):
     booking = citizen_booking(request.notice)
     place = _place_or_404(booking, place_code)
-    shown = shown_month(place, request.GET.get("month"))
+    shown = shown_month_for_view(request, place, request.GET.get("month"))  # as the shared-page layer read it
     language = translation.get_language()
     # the table shows each day's state (from the seats and the time) and nothing else of the moment:
     # it is rendered once for each distinct set of states, so a booking that fills no day re-renders nothing

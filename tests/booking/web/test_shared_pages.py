@@ -14,7 +14,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from booking.models import Notice, Place, Slot
-from booking.web import notice_facts, shared_pages
+from booking.web import months, notice_facts, shared_pages
 from booking.web.session import UNTIL_KEY
 from tenants.models import Municipality
 from tenants.selectors import municipality_host_cache_clear
@@ -410,6 +410,20 @@ def test_while_nobody_books_a_shared_month_page_is_found_without_reading_the_day
     day, answered = served
     warm(day, answered)
     viewer = citizen("SHP000231")
-    with mock.patch.object(shared_pages, "shown_month", wraps=shared_pages.shown_month) as read:
+    with mock.patch.object(shared_pages, "shown_month_handed_on", wraps=shared_pages.shown_month_handed_on) as read:
         assert month(viewer, day).status_code == 200
     assert answered.call_count == 1 and read.call_count == 0
+
+
+def test_a_month_page_django_makes_reads_the_month_once_for_its_key_and_its_view(served):
+    day, answered = served
+    viewer = citizen("SHP000241")
+    with mock.patch.object(months, "shown_month", wraps=months.shown_month) as read:
+        first = month(viewer, day)
+    assert first.status_code == 200 and answered.call_count == 0  # not shared yet: Django made it
+    assert read.call_count == 1
+    assert f'href="/booking/places/kita/{day.isoformat()}/"' in first.content.decode()
+    with mock.patch.object(months, "shown_month", wraps=months.shown_month) as read:
+        again = month(viewer, day)  # now from the shared cache, the same page
+    assert answered.call_count == 1 and read.call_count == 0
+    assert page_without_secrets(again.content.decode()) == page_without_secrets(first.content.decode())
