@@ -69,7 +69,7 @@ AUTH_USER_MODEL = "tenants.User"
 DATABASES = {
     "default": database_config(env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/madoguchi")),
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["ENGINE"] = "kernel.postgresql_backend"  # django-tenants', health-checked without a round trip
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
