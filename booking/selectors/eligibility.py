@@ -137,7 +137,7 @@ def _active_reservation_sql() -> str:
 def active_reservation(notice: Notice) -> Reservation | None:
     """The notice's active booking, with its slot and place, if it has one (as
     `select_related("slot", "slot__place")` reads it, by a statement written once)."""
-    return read_chain(_active_reservation_sql, [notice.pk, ReservationStatus.ACTIVE.value],
+    return read_chain(_active_reservation_sql(), [notice.pk, ReservationStatus.ACTIVE.value],
                       [(Reservation, "slot"), (Slot, "place"), (Place, None)])
 
 

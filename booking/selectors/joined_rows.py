@@ -8,13 +8,18 @@ related instance cached on its foreign key).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import connection
 from django.db.models import Model
 
-BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1  # what an id column holds
+
+def id_in_range(value: int) -> bool:
+    """Whether an id column can hold `value` (the ORM answers "no row" for one it cannot; a
+    statement of our own would fail instead)."""
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    return low <= value <= high
 
 
 @cache
@@ -48,18 +53,18 @@ def _instance(model: type[Model], values: Sequence) -> Model:
     return model.from_db(connection.alias, names, values)
 
 
-def read_chain(sql: Callable[[], str], params: Sequence, chain: Sequence[tuple[type[Model], str | None]]):
-    """The first row of `sql()` (columns of each model of `chain` in turn) as linked instances, or
+def read_chain(sql: str, params: Sequence, chain: Sequence[tuple[type[Model], str | None]]):
+    """The first row of `sql` (columns of each model of `chain` in turn) as linked instances, or
     None. `chain` is [(model, foreign key to the next model or None)], e.g.
     [(Reservation, "slot"), (Slot, "place"), (Place, None)]; the first instance is returned."""
     with connection.cursor() as cursor:
-        cursor.execute(sql(), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     instances, start = [], 0
     for model, _link in chain:
-        width = len(model._meta.concrete_fields)
+        width = len(_converters(model)[0])
         instances.append(_instance(model, row[start:start + width]))
         start += width
     for (_model, link), instance, related in zip(chain, instances, instances[1:], strict=False):

@@ -10,7 +10,7 @@ from django.db import connection
 from booking.errors import DayClosedError, UnknownNoticeError
 from booking.models import Notice, Place, Slot, Ward
 from booking.notice_numbers import normalise_notice_number
-from booking.selectors.joined_rows import BIGINT_MAX, BIGINT_MIN, read_chain, select_list, table
+from booking.selectors.joined_rows import id_in_range, read_chain, select_list, table
 from kernel.process_cache import ProcessCache
 
 
@@ -37,24 +37,19 @@ def notice_by_id(notice_id: int) -> Notice | None:
 
 
 @cache
-def _citizen_notice_sql() -> str:
-    return f'SELECT {select_list(Notice, "n")} FROM {table(Notice)} n WHERE n.id = %s'
+def _notice_sql(column: str) -> str:
+    return f'SELECT {select_list(Notice, "n")} FROM {table(Notice)} n WHERE n."{column}" = %s ORDER BY n.id LIMIT 1'
 
 
 def citizen_notice(notice_id: int) -> Notice | None:
     """The logged-in citizen's notice, read on every page of theirs: its own row only, by a statement
     written once (the ORM would compile the same query on every request)."""
-    return read_chain(_citizen_notice_sql, [notice_id], [(Notice, None)])
-
-
-@cache
-def _notice_by_number_sql() -> str:
-    return f'SELECT {select_list(Notice, "n")} FROM {table(Notice)} n WHERE n.number = %s ORDER BY n.id LIMIT 1'
+    return read_chain(_notice_sql("id"), [notice_id], [(Notice, None)])
 
 
 def notice_with_number(number: str) -> Notice | None:
     """The notice with this number as stored (already normalised), or None: every login reads one."""
-    return read_chain(_notice_by_number_sql, [number], [(Notice, None)])
+    return read_chain(_notice_sql("number"), [number], [(Notice, None)])
 
 
 @cache
@@ -67,9 +62,9 @@ def slot_by_id(slot_id: int) -> Slot | None:
     """The slot with its place (every booking reads one: a statement written once); None for an id
     no slot can have (out of the column's range, as the ORM answers it)."""
     slot_id = int(slot_id)
-    if not BIGINT_MIN <= slot_id <= BIGINT_MAX:
+    if not id_in_range(slot_id):
         return None
-    return read_chain(_slot_sql, [slot_id], [(Slot, "place"), (Place, None)])
+    return read_chain(_slot_sql(), [slot_id], [(Slot, "place"), (Place, None)])
 
 
 def active_places() -> list[Place]:

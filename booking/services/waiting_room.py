@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
-from booking.selectors.joined_rows import BIGINT_MAX
+from booking.selectors.joined_rows import id_in_range
 from kernel.process_cache import ProcessCache
 
 TOUCH_EVERY = dt.timedelta(seconds=30)
@@ -244,7 +244,7 @@ def _ensure_room() -> None:
 def waiting_room_leave(*, ticket: TicketRef | None) -> None:
     """The citizen is done (booked, logged out): their place counts as free at once. They are not
     thrown out: coming back, they are still admitted and count as active again."""
-    if ticket is not None and 0 < ticket.id <= BIGINT_MAX:  # every booking ends here: one statement, written once
+    if ticket is not None and id_in_range(ticket.id):  # every booking ends here: one statement, written once
         with connection.cursor() as cursor:
             cursor.execute(f'UPDATE "{WaitingTicket._meta.db_table}" SET last_seen_at = %s '
                            "WHERE id = %s AND key = %s AND admitted_at IS NOT NULL",
