@@ -73,6 +73,8 @@ WAITING = "GET waiting room"
 CITIZEN_OF: dict = {}  # greenlet -> the Locust user running in it
 REQUESTS_PER_BOOKING: list[int] = []  # HTTP requests of each citizen who booked, start page to confirmation
 WAITED: list[dict] = []  # {"ticket": id, "seconds": waited, "admitted_at": time} of citizens who waited
+THOUGHT = {"seconds": 0.0}  # time the citizens spent thinking between pages, all together
+ON_LINE: dict = {}  # Locust user -> [started, stopped or None]: how long each took part
 
 
 def take_notice() -> tuple[str, str] | None:
@@ -116,13 +118,16 @@ def _keep_latency(name, response_time, **_kwargs):
 
 @events.test_stop.add_listener
 def _write_results(environment, **_kwargs):
+    now = time.monotonic()
+    user_seconds = sum((stopped or now) - started for started, stopped in ON_LINE.values())
     if RESULTS_FILE:
         with open(RESULTS_FILE, "w", encoding="utf-8") as handle:
             failures = {f"{error.method} {error.name}: {error.error}": error.occurrences
                         for error in environment.stats.errors.values()}
             json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
                        "failures": failures, "requests_per_booking": REQUESTS_PER_BOOKING,
-                       "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES)}, handle)
+                       "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES),
+                       "think_seconds": THOUGHT["seconds"], "user_seconds": user_seconds}, handle)
 
 
 class Citizen(FastHttpUser):
@@ -134,8 +139,19 @@ class Citizen(FastHttpUser):
 
     requests_made = 0  # by the citizen now using this Locust user (the waiting page's polls aside)
 
+    def on_start(self) -> None:
+        ON_LINE[self] = [time.monotonic(), None]
+
+    def on_stop(self) -> None:
+        if self in ON_LINE and ON_LINE[self][1] is None:
+            ON_LINE[self][1] = time.monotonic()
+
     def think(self) -> None:
-        gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
+        began = time.monotonic()
+        try:
+            gevent.sleep(random.uniform(THINK_MIN, THINK_MAX))
+        finally:  # the time it took, also when the run stops the citizen mid-thought
+            THOUGHT["seconds"] += time.monotonic() - began
 
     def csrf_token(self, page: str = "") -> str:
         for cookie in self.client.cookiejar:

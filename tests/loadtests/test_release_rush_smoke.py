@@ -42,3 +42,8 @@ def test_release_rush_smoke_books_without_breaking_an_invariant():
     invariants = re.findall(r"^ {4}(.+?)\s+(\d+)(?:   BROKEN)?$", result.stdout, flags=re.MULTILINE)
     assert len(invariants) == 5 and all(value == "0" for _label, value in invariants), output
     assert "errors 0" in output, output
+    # the citizens' own pace: a share of their time, and a ceiling no lower than what they booked
+    pace = re.search(r"they spent (\d+)% of their time .*? booked at most ([\d.]+)/s", output)
+    rate = re.search(r"= ([\d.]+) bookings/s over the", output)
+    assert pace and rate, output
+    assert 0 < int(pace.group(1)) < 100 and float(pace.group(2)) >= float(rate.group(1)), output
