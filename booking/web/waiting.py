@@ -6,6 +6,7 @@ citizen already logged in (in the booking flow) always passes.
 """
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -25,13 +26,34 @@ from booking.services.waiting_room import (
     waiting_room_pass,
 )
 from booking.web.session import citizen_session
+from kernel.process_cache import MISSING, ProcessCache
 
 COOKIE = "madoguchi_waiting"
 COOKIE_AGE = 24 * 3600
+VERIFIED_SECONDS = 60  # a cookie whose signature was checked is known for this long at most
+
+_verified = ProcessCache()  # (salt, signed cookie) → its value: checked once, not on every request
+
+
+def _verified_cookie(request) -> str | None:
+    """The ticket cookie's value if its signature holds for this city and it is younger than
+    COOKIE_AGE; a cookie checked lately in this process is known without the HMAC again, for no
+    longer than it stays young."""
+    signed = request.COOKIES.get(COOKIE)
+    if signed is None:
+        return None
+    key = (_salt(request), signed)
+    value = _verified.get(key)
+    if value is MISSING:
+        value = request.get_signed_cookie(COOKIE, default=None, salt=key[0], max_age=COOKIE_AGE)
+        if value is not None:
+            timestamp = signing.b62_decode(signed.rsplit(":", 2)[-2])  # value:timestamp:signature
+            _verified.put(key, value, min(VERIFIED_SECONDS, timestamp + COOKIE_AGE - time.time()))
+    return value
 
 
 def _read_ticket(request) -> TicketRef | None:
-    value = request.get_signed_cookie(COOKIE, default=None, salt=_salt(request), max_age=COOKIE_AGE)
+    value = _verified_cookie(request)
     if not value or ":" not in value:
         return None
     ticket_id, key, *seen = value.split(":", 2)

@@ -153,3 +153,38 @@ def test_a_citizen_who_booked_frees_the_place_for_the_next_in_line(room, setting
     assert citizen.post(f"/booking/slots/{slot.pk}/", {"token": token, "email": ""})["Location"] == "/booking/"
     assert next_one.get(held["Location"]).status_code == 303  # admitted: on to the page asked for
     assert citizen.get("/booking/").status_code == 200  # and the one who booked is not thrown out
+
+
+def _ticket_request(signed: str, schema: str):
+    from types import SimpleNamespace
+
+    from django.test import RequestFactory
+
+    from booking.web.waiting import COOKIE
+
+    request = RequestFactory().get("/")
+    request.COOKIES[COOKIE] = signed
+    request.tenant = SimpleNamespace(schema_name=schema)
+    return request
+
+
+def test_a_ticket_cookie_checked_once_is_refused_once_too_old_and_in_another_city(monkeypatch):
+    import time
+
+    from django.core import signing
+
+    from booking.services.waiting_room import TicketRef
+    from booking.web import waiting
+
+    waiting._verified.clear()
+    with time_machine.travel(T0, tick=False):
+        signed = signing.get_cookie_signer(salt=f"{waiting.COOKIE}waiting-room:city_a").sign("5:key:0")
+    request = _ticket_request(signed, "city_a")
+    with time_machine.travel(T0 + dt.timedelta(seconds=waiting.COOKIE_AGE - 5), tick=False):
+        assert waiting._read_ticket(request) == TicketRef(5, "key", 0.0)
+        assert waiting._read_ticket(_ticket_request(signed, "city_b")) is None  # signed for another city
+    later = time.monotonic() + 10
+    monkeypatch.setattr(time, "monotonic", lambda: later)  # the process's own clock moves on too
+    with time_machine.travel(T0 + dt.timedelta(seconds=waiting.COOKIE_AGE + 5), tick=False):
+        assert waiting._read_ticket(request) is None  # known a moment ago, too old now
+    waiting._verified.clear()
