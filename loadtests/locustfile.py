@@ -74,6 +74,7 @@ CITIZEN_OF: dict = {}  # greenlet -> the Locust user running in it
 REQUESTS_PER_BOOKING: list[int] = []  # HTTP requests of each citizen who booked, start page to confirmation
 WAITED: list[dict] = []  # {"ticket": id, "seconds": waited, "admitted_at": time} of citizens who waited
 THOUGHT = {"seconds": 0.0}  # time the citizens spent thinking between pages, all together
+IN_LINE = {"seconds": 0.0}  # time they spent on the waiting page between its refreshes, all together
 ON_LINE: dict = {}  # Locust user -> [started, stopped or None]: how long each took part
 
 
@@ -127,7 +128,8 @@ def _write_results(environment, **_kwargs):
             json.dump({"outcomes": dict(OUTCOMES), "booked": BOOKED_NUMBERS, "latencies_ms": LATENCIES,
                        "failures": failures, "requests_per_booking": REQUESTS_PER_BOOKING,
                        "waited": WAITED, "notices_handed_out": _next_notice, "notices": len(NOTICES),
-                       "think_seconds": THOUGHT["seconds"], "user_seconds": user_seconds}, handle)
+                       "think_seconds": THOUGHT["seconds"], "in_line_seconds": IN_LINE["seconds"],
+                       "user_seconds": user_seconds}, handle)
 
 
 class Citizen(FastHttpUser):
@@ -200,7 +202,11 @@ class Citizen(FastHttpUser):
                     response.failure(f"waiting room: {response.status_code}")
                     return False
                 refresh = float((response.headers or {}).get("Refresh") or 5)
-            gevent.sleep(refresh)
+            began_pause = time.monotonic()
+            try:
+                gevent.sleep(refresh)
+            finally:
+                IN_LINE["seconds"] += time.monotonic() - began_pause
         return False
 
     def front_page(self) -> tuple[str | None, str]:

@@ -324,13 +324,15 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
           f"{bookings / window if window else 0:.1f}/s from the first to the last booking ({window:.1f} s); "
           f"peak {database['peak']} in one second")
     thought, on_line = results.get("think_seconds") or 0.0, results.get("user_seconds") or 0.0
+    in_line = results.get("in_line_seconds") or 0.0
     if thought and on_line and bookings:
         # a closed loop: each citizen waits for a page, reads it, sends the next; had every page come at
-        # once, the same citizens thinking the same would have booked on_line ÷ thought times as many
+        # once, the same citizens thinking (and waiting in line) the same would have booked
+        # on_line ÷ (thought + in_line) times as many
         print(f"  the citizens' own pace: they spent {thought / on_line:.0%} of their time reading and choosing "
-              f"(think time); had every page answered at once they would have booked at most "
-              f"{bookings / args.duration * on_line / thought:.1f}/s over the run (ramp-up included): more needs "
-              f"more citizens (--users), not a faster server")
+              f"(think time), {in_line / on_line:.0%} on the waiting page and the rest waiting for pages; had "
+              f"every page answered at once they would have booked at most "
+              f"{bookings / args.duration * on_line / (thought + in_line):.1f}/s over the run (ramp-up included)")
     waiting_polls = totals.get("waiting_polls", 0)
     per_booking = results.get("requests_per_booking") or []
     if per_booking:

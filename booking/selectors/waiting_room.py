@@ -18,6 +18,11 @@ class PlaceInLine:
     position: int  # 1: next to be let in
     minutes: int  # estimated wait, rounded up
     admitted: bool
+    per_minute: float = 0.0  # citizens let in per minute, lately (or as many as the room holds per idle period)
+
+    def expected_within(self, seconds: float) -> bool:
+        """Whether this place's turn is likely to come within `seconds`, at the pace citizens are let in."""
+        return 0 < self.position <= math.ceil(self.per_minute * seconds / 60)
 
 
 def place_in_line(ticket_id: int, *, capacity: int, now: dt.datetime | None = None) -> PlaceInLine:
@@ -32,4 +37,4 @@ def place_in_line(ticket_id: int, *, capacity: int, now: dt.datetime | None = No
     per_minute = admitted_lately / (RATE_WINDOW.total_seconds() / 60)
     if per_minute <= 0:  # nobody let in lately: as many as the room holds per idle period
         per_minute = max(capacity, 1) / (settings.BOOKING_WAITING_ROOM_IDLE_SECONDS / 60)
-    return PlaceInLine(position, max(1, math.ceil(position / per_minute)), False)
+    return PlaceInLine(position, max(1, math.ceil(position / per_minute)), False, per_minute)

@@ -279,6 +279,9 @@ BOOKING_WAITING_ROOM_THRESHOLD = env.int("BOOKING_WAITING_ROOM_THRESHOLD", defau
 BOOKING_WAITING_ROOM_IDLE_SECONDS = env.int("BOOKING_WAITING_ROOM_IDLE_SECONDS", default=300)
 BOOKING_WAITING_ROOM_ABANDON_SECONDS = env.int("BOOKING_WAITING_ROOM_ABANDON_SECONDS", default=90)
 BOOKING_WAITING_ROOM_REFRESH_SECONDS = env.int("BOOKING_WAITING_ROOM_REFRESH_SECONDS", default=10)
+# those whose turn is likely within one refresh ask this often instead: a place let in counts as
+# taken from then on, and stays unused until its citizen's page asks again
+BOOKING_WAITING_ROOM_FRONT_REFRESH_SECONDS = env.int("BOOKING_WAITING_ROOM_FRONT_REFRESH_SECONDS", default=3)
 
 # --- Operations: health checks, incidents, on-call, status page (operations/) ------------------
 OPERATIONS_CHECK_SECONDS = env.int("OPERATIONS_CHECK_SECONDS", default=15)

@@ -46,10 +46,30 @@ def test_the_room_lets_in_its_capacity_and_gives_the_next_a_place_a_wait_and_a_p
         held = arrive(third, "/booking/places/")
         page = wait_page(third, held)
     text = page.content.decode()
-    assert page.status_code == 200 and page["Refresh"] == "10" and 'http-equiv="refresh"' in text
-    assert "1" in re.search(r'role="status">([^<]*)<', text).group(1)  # first in line
+    assert page.status_code == 200 and page["Refresh"] == "3" and 'http-equiv="refresh" content="3"' in text
+    assert "1" in re.search(r'role="status">([^<]*)<', text).group(1)  # first in line: asks again soon
     assert "<script" not in text
     assert arrive(first).status_code == 200  # those inside stay inside
+
+
+def test_the_front_of_the_line_asks_again_soon_and_the_rest_every_ten_seconds(room):
+    room(capacity=2)  # nobody let in lately: as many as the room holds per idle period, 2 per 5 minutes
+    with time_machine.travel(T0, tick=False):
+        inside = [visitor(), visitor()]
+        for citizen in inside:
+            arrive(citizen)
+        line = [visitor() for _ in range(3)]
+        pages = [wait_page(citizen, arrive(citizen)) for citizen in line]
+    assert [page["Refresh"] for page in pages] == ["3", "10", "10"]
+    assert 'http-equiv="refresh" content="10"' in pages[2].content.decode()
+    # sixty let in over the last five minutes (the two inside, 58 gone since): twelve a minute, two in ten seconds
+    long_ago = T0 - dt.timedelta(days=1)
+    WaitingTicket.objects.bulk_create(
+        WaitingTicket(key=f"gone{n}", created_at=T0, polled_at=T0, admitted_at=T0, last_seen_at=long_ago)
+        for n in range(58))
+    with time_machine.travel(T0 + dt.timedelta(seconds=20), tick=False):
+        again = [citizen.get(page.wsgi_request.get_full_path()) for citizen, page in zip(line, pages, strict=True)]
+    assert [page["Refresh"] for page in again] == ["3", "3", "10"]
 
 
 def test_in_order_of_arrival_when_a_place_frees_up(room, settings):
