@@ -6,9 +6,11 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from booking.models import WaitingTicket
+from booking.selectors.joined_rows import id_in_range
 
 RATE_WINDOW = dt.timedelta(minutes=5)
 
@@ -25,15 +27,30 @@ class PlaceInLine:
         return 0 < self.position <= math.ceil(self.per_minute * seconds / 60)
 
 
+# The ticket, its place among those still waiting (and still asking), and how many were let in
+# lately: what the waiting page shows on every refresh, in one round trip.
+_PLACE_IN_LINE = """
+SELECT t.admitted_at IS NOT NULL,
+       (SELECT count(*) FROM {tickets} w
+        WHERE w.admitted_at IS NULL AND w.polled_at >= %(abandoned)s AND w.id <= t.id),
+       (SELECT count(*) FROM {tickets} a WHERE a.admitted_at >= %(lately)s)
+FROM {tickets} t WHERE t.id = %(ticket)s
+"""
+
+
 def place_in_line(ticket_id: int, *, capacity: int, now: dt.datetime | None = None) -> PlaceInLine:
     now = now or timezone.now()
-    ticket = WaitingTicket.objects.filter(pk=ticket_id).first()
-    if ticket is None or ticket.admitted_at is not None:
-        return PlaceInLine(0, 0, ticket is not None)
-    abandoned = now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)
-    position = WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned,
-                                            id__lte=ticket_id).count() or 1
-    admitted_lately = WaitingTicket.objects.filter(admitted_at__gte=now - RATE_WINDOW).count()
+    row = None
+    if id_in_range(ticket_id):
+        with connection.cursor() as cursor:
+            cursor.execute(_PLACE_IN_LINE.format(tickets=connection.ops.quote_name(WaitingTicket._meta.db_table)), {
+                "ticket": ticket_id, "lately": now - RATE_WINDOW,
+                "abandoned": now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)})
+            row = cursor.fetchone()
+    if row is None or row[0]:
+        return PlaceInLine(0, 0, row is not None)
+    _admitted, position, admitted_lately = row
+    position = position or 1
     per_minute = admitted_lately / (RATE_WINDOW.total_seconds() / 60)
     if per_minute <= 0:  # nobody let in lately: as many as the room holds per idle period
         per_minute = max(capacity, 1) / (settings.BOOKING_WAITING_ROOM_IDLE_SECONDS / 60)

@@ -208,3 +208,17 @@ def test_a_ticket_cookie_checked_once_is_refused_once_too_old_and_in_another_cit
     with time_machine.travel(T0 + dt.timedelta(seconds=waiting.COOKIE_AGE + 5), tick=False):
         assert waiting._read_ticket(request) is None  # known a moment ago, too old now
     waiting._verified.clear()
+
+
+def test_a_refresh_of_the_waiting_page_costs_a_fixed_few_statements(room, django_assert_max_num_queries):
+    room(capacity=1)
+    with time_machine.travel(T0, tick=False):
+        arrive(visitor())
+        waiting = visitor()
+        page = wait_page(waiting, arrive(waiting))
+    # the ticket, its poll, the room's admission (a transaction of its own), whether it was let in, and
+    # the place in line with the pace of admissions in one statement
+    with time_machine.travel(T0 + dt.timedelta(seconds=10), tick=False), django_assert_max_num_queries(10):
+        again = waiting.get(page.wsgi_request.get_full_path())
+    assert again.status_code == 200 and again["Refresh"] == "3"
+    assert "1" in re.search(r'role="status">([^<]*)<', again.content.decode()).group(1)
