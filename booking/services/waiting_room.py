@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
@@ -143,11 +146,13 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool
 # the room, take a ticket (so tickets are numbered in the order they hold the lock), admit the next
 # in line while fewer than the capacity are active, and say whether the new ticket is among them.
 # Each statement after the lock sees what earlier holders committed, so the room never lets in more
-# than it holds; the lock is held for these four statements only.
+# than it holds; the lock is held for these four statements only. The time of admission is the
+# database's clock under the lock (see `_admitted_now`).
 _ENTER_LINE = """
 SELECT id FROM {room} WHERE id = 1 FOR UPDATE;
 INSERT INTO {tickets} (key, created_at, polled_at) VALUES (%(key)s, %(now)s, %(now)s) RETURNING id;
-UPDATE {tickets} SET admitted_at = %(now)s, last_seen_at = %(now)s WHERE EXISTS (SELECT FROM {room} WHERE id = 1)
+UPDATE {tickets} SET admitted_at = GREATEST(%(now)s, (SELECT clock_timestamp())), last_seen_at = %(now)s
+WHERE EXISTS (SELECT FROM {room} WHERE id = 1)
 AND id IN (
     SELECT id FROM {tickets} WHERE admitted_at IS NULL AND polled_at >= %(abandoned)s ORDER BY id
     LIMIT GREATEST(%(capacity)s - (SELECT count(*) FROM {tickets}
@@ -222,7 +227,17 @@ def waiting_room_advance(*, capacity: int, now: dt.datetime, wait: bool = True) 
             return 0
         next_in_line = list(WaitingTicket.objects.filter(admitted_at__isnull=True, polled_at__gte=abandoned)
                             .order_by("id").values_list("id", flat=True)[:free])
-        return WaitingTicket.objects.filter(pk__in=next_in_line).update(admitted_at=now, last_seen_at=now)
+        return (WaitingTicket.objects.filter(pk__in=next_in_line)
+                .update(admitted_at=_admitted_now(now), last_seen_at=now))
+
+
+def _admitted_now(now: dt.datetime) -> Greatest:
+    """When tickets are let in: the database's clock as it admits them, under the room's lock (or
+    `now`, if later), read once for all the rows of the statement. A `now` taken before the lock would
+    put two admissions' times in the other order when the later admitter took it first; the lock's
+    order is the order of admission."""
+    return Greatest(Value(now, output_field=DateTimeField()),
+                    RawSQL("(SELECT clock_timestamp())", [], output_field=DateTimeField()))
 
 
 def _lock_room(*, wait: bool):

@@ -222,3 +222,21 @@ def test_a_refresh_of_the_waiting_page_costs_a_fixed_few_statements(room, django
         again = waiting.get(page.wsgi_request.get_full_path())
     assert again.status_code == 200 and again["Refresh"] == "3"
     assert "1" in re.search(r'role="status">([^<]*)<', again.content.decode()).group(1)
+
+
+def test_tickets_let_in_later_are_stamped_later_even_when_their_admitter_took_its_time_first(room):
+    """Web processes take `now` before they wait for the room's lock: the one that took it first may
+    admit second. The time of admission is read under the lock, so it follows the order of admission."""
+    from django.utils import timezone
+
+    from booking.services.waiting_room import waiting_room_advance
+
+    room(capacity=1)
+    taken_first = timezone.now()
+    first, second = (WaitingTicket.objects.create(key=f"order{n}", created_at=taken_first, polled_at=taken_first)
+                     for n in range(2))
+    assert waiting_room_advance(capacity=1, now=timezone.now()) == 1  # the later `now` admits first
+    assert waiting_room_advance(capacity=2, now=taken_first) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.admitted_at < second.admitted_at
