@@ -40,14 +40,11 @@ TOKEN = re.compile(r'name="token" value="([^"]+)"')
 
 
 # --- one checkout's process -----------------------------------------------------------------
-def _backend_cpu(pid: int) -> float:
-    """CPU seconds (user and system) the PostgreSQL backend `pid` used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def serve(tree: Path, domain: str) -> None:
     """Book for the notices the driver names, a batch at a time; answer with the CPU each batch took."""
+    sys.path.insert(0, str(HERE.parent))  # this checkout's loadtests/ (cpu_use), whichever tree is served
+    from cpu_use import process_seconds
+
     sys.path.insert(0, str(tree))
     os.chdir(tree)
     import django
@@ -84,13 +81,13 @@ def serve(tree: Path, domain: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             (backend,) = cursor.fetchone()
-        database_before, web_before = _backend_cpu(backend), time.process_time()
+        database_before, web_before = process_seconds(backend), time.process_time()
         booked = sum(book_one(number, day, rng) for number, day in notices)
         web = time.process_time() - web_before
         with connection.cursor() as cursor:  # the same backend throughout, or no database figure
             cursor.execute("SELECT pg_backend_pid()")
             (still,) = cursor.fetchone()
-        database = _backend_cpu(backend) - database_before if still == backend else None
+        database = process_seconds(backend) - database_before if still == backend else None
         print(json.dumps({"booked": booked, "web": web, "database": database}), flush=True)
 
 

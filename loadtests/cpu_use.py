@@ -33,6 +33,12 @@ def _stat(pid: int) -> tuple[str, int, float] | None:
     return name, int(fields[1]), seconds
 
 
+def process_seconds(pid: int) -> float | None:
+    """CPU seconds (user and system) process `pid` used so far, with its reaped children; None if it is gone."""
+    stat = _stat(pid)
+    return stat[2] if stat is not None else None
+
+
 def _processes() -> dict[int, tuple[str, int, float]]:
     found = {}
     for entry in PROC.iterdir():

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from booking.models import WaitingTicket
-from booking.selectors.joined_rows import id_in_range
+from booking.selectors.joined_rows import id_in_range, table
 
 RATE_WINDOW = dt.timedelta(minutes=5)
 
@@ -25,6 +25,15 @@ class PlaceInLine:
     def expected_within(self, seconds: float) -> bool:
         """Whether this place's turn is likely to come within `seconds`, at the pace citizens are let in."""
         return 0 < self.position <= math.ceil(self.per_minute * seconds / 60)
+
+    def refresh_seconds(self) -> int:
+        """How often the waiting page asks again: every BOOKING_WAITING_ROOM_REFRESH_SECONDS, three
+        times that beyond the 500th, and every BOOKING_WAITING_ROOM_FRONT_REFRESH_SECONDS where the
+        turn is likely within one refresh (a place let in stays unused until its citizen asks)."""
+        refresh = settings.BOOKING_WAITING_ROOM_REFRESH_SECONDS * (1 if self.position <= 500 else 3)
+        if self.expected_within(refresh):
+            refresh = min(refresh, settings.BOOKING_WAITING_ROOM_FRONT_REFRESH_SECONDS)
+        return refresh
 
 
 # The ticket, its place among those still waiting (and still asking), and how many were let in
@@ -43,7 +52,7 @@ def place_in_line(ticket_id: int, *, capacity: int, now: dt.datetime | None = No
     row = None
     if id_in_range(ticket_id):
         with connection.cursor() as cursor:
-            cursor.execute(_PLACE_IN_LINE.format(tickets=connection.ops.quote_name(WaitingTicket._meta.db_table)), {
+            cursor.execute(_PLACE_IN_LINE.format(tickets=table(WaitingTicket)), {
                 "ticket": ticket_id, "lately": now - RATE_WINDOW,
                 "abandoned": now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)})
             row = cursor.fetchone()

@@ -41,6 +41,7 @@ from booking.clock import current_municipality
 from booking.errors import ClientRefusedError, LoginFailedError, NoticeLockedError, NoticeNumberFormatError
 from booking.models import Channel, ClientLoginGuard, LoginFailureMinute, LoginLockEvent, Notice, NoticeLoginGuard
 from booking.notice_numbers import normalise_notice_number, notice_number_well_formed
+from booking.selectors.joined_rows import table
 from booking.selectors.lookups import notice_with_number
 from booking.services.audit import Actor, audit_record
 
@@ -168,7 +169,7 @@ def _retry_after(failures: int, window_started_at: dt.datetime, last_attempt_at:
 def _client_refund(key: str) -> None:
     """A successful attempt gives its count back (but never clears earlier failures)."""
     with connection.cursor() as cursor:  # every login: one statement written once
-        cursor.execute(f'UPDATE "{ClientLoginGuard._meta.db_table}" SET failures = failures - 1 '
+        cursor.execute(f"UPDATE {table(ClientLoginGuard)} SET failures = failures - 1 "
                        "WHERE address_key = %s AND failures > 0", [key])
 
 
@@ -227,7 +228,7 @@ def _notice_attempt(number: str, day: int | None, month: int | None, client: str
         notice = notice_with_number(number)
         if notice is not None and _secret_matches(notice, day, month):
             with connection.cursor() as cursor:  # never locked here: admitted (every login: no ORM to compile)
-                cursor.execute(f'UPDATE "{NoticeLoginGuard._meta.db_table}" SET failures = 0 WHERE number = %s',
+                cursor.execute(f"UPDATE {table(NoticeLoginGuard)} SET failures = 0 WHERE number = %s",
                                [number])
             audit_record(actor=Actor.citizen(channel=channel, notice=notice), action="notice.login", notice=notice)
             return notice, _Outcome.ACCEPTED

@@ -28,7 +28,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
-from booking.selectors.joined_rows import id_in_range
+from booking.selectors.joined_rows import id_in_range, table
 from kernel.process_cache import ProcessCache
 
 TOUCH_EVERY = dt.timedelta(seconds=30)
@@ -261,7 +261,7 @@ def waiting_room_leave(*, ticket: TicketRef | None) -> None:
     thrown out: coming back, they are still admitted and count as active again."""
     if ticket is not None and id_in_range(ticket.id):  # every booking ends here: one statement, written once
         with connection.cursor() as cursor:
-            cursor.execute(f'UPDATE "{WaitingTicket._meta.db_table}" SET last_seen_at = %s '
+            cursor.execute(f"UPDATE {table(WaitingTicket)} SET last_seen_at = %s "
                            "WHERE id = %s AND key = %s AND admitted_at IS NOT NULL",
                            [timezone.now() - dt.timedelta(days=1), ticket.id, ticket.key])
 

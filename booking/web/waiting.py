@@ -127,10 +127,7 @@ def waiting_room(request):
     else:
         _mode, capacity = room_settings()
         place = place_in_line(admission.ticket.id, capacity=capacity)
-        refresh = settings.BOOKING_WAITING_ROOM_REFRESH_SECONDS * (1 if place.position <= 500 else 3)
-        if place.expected_within(refresh):
-            # the front of the line asks more often: a place let in stays unused until its citizen asks
-            refresh = min(refresh, settings.BOOKING_WAITING_ROOM_FRONT_REFRESH_SECONDS)
+        refresh = place.refresh_seconds()
         response = render(request, "booking/web/waiting_room.html", {"place": place, "refresh": refresh})
         response["Refresh"] = str(refresh)
     _keep_ticket(request, response, admission.ticket)
