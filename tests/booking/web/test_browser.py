@@ -55,8 +55,15 @@ def log_in(page, base, number, day="15"):
 
 
 def choose_first_free_slot(page, skip_days=0):
-    """On the calendar: a free day, then its first free time in the day's booking form."""
-    page.locator("td.day--available a, td.day--few a").nth(skip_days).click()
+    """On the calendar: the free day after `skip_days` others, on to the next month as a citizen
+    would when the month shown has no more (near a month's end the first has only one or two),
+    then its first free time in the day's booking form."""
+    days = page.locator("td.day--available a, td.day--few a")
+    while days.count() <= skip_days:
+        skip_days -= days.count()
+        with page.expect_navigation():
+            page.locator('a[rel="next"]').click()
+    days.nth(skip_days).click()
     page.locator("label.slot-option").first.click()
 
 
