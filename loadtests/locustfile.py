@@ -49,6 +49,7 @@ MAX_ATTEMPTS = int(os.environ.get("RUSH_MAX_ATTEMPTS", "10"))
 
 DAY_LINK = re.compile(r'href="(/booking/places/[\w-]+/(\d{4}-\d{2}-\d{2})/)"')
 NEXT_MONTH = re.compile(r'href="\?month=(\d{4}-\d{2})" rel="next"')
+NEXT_DAYS = re.compile(r'<nav class="next-days"[^>]*>(.*?)</nav>', re.S)
 SLOT_CHOICE = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')
 MONTH_PATH = re.compile(r"/booking/places/[\w-]+/")
 INPUT_TAG = re.compile(r"<input\b[^>]*>")
@@ -95,6 +96,12 @@ def hidden_value(page: str, name: str) -> str | None:
         if attributes.get("name") == name:
             return html.unescape(attributes.get("value", ""))
     return None
+
+
+def next_days(day_page: str) -> list[str]:
+    """The day pages a full day's page offers instead (its "next days with a free time")."""
+    offered = NEXT_DAYS.search(day_page)
+    return [path for path, _date in DAY_LINK.findall(offered.group(1))] if offered else []
 
 
 def location_path(response) -> str:
@@ -280,8 +287,13 @@ class Citizen(FastHttpUser):
                     return "error"
             slots = SLOT_CHOICE.findall(day_page)
             if not slots:
-                day_path, day_page = None, None  # the day filled up meanwhile: back to the calendar
+                OUTCOMES["day_full"] += 1
                 attempts += 1
+                # the day filled up meanwhile: one of the next days the page offers, else the calendar
+                following = next_days(day_page)
+                day_path, day_page = (random.choice(following[:DAY_SPREAD]) if following else None), None
+                if day_path is None:
+                    OUTCOMES["back_to_calendar"] += 1
                 continue
             attempts += 1
             result, day_page = self.confirm(day_path, day_page, random.choice(slots), number)
@@ -327,6 +339,7 @@ class Citizen(FastHttpUser):
                 outcome = "booked"
             elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
+                OUTCOMES["slot_taken_sent_back"] += 1
                 outcome = "slot_taken"
             elif response.status_code == 200 and 'class="slot-choice' in (response.text or ""):
                 response.success()  # full by the time the form arrived: the day page again, with its times now

@@ -167,14 +167,17 @@ def _month_days(place_id: int, year: int, month: int, now: dt.datetime, staff: b
     return {day: counts for day, *counts in place_snapshot(place_id, part, load)}
 
 
-def _rows_between(place_id: int, start: dt.date, end: dt.date) -> list[tuple]:
+def _rows_between(place_id: int, start: dt.date, end: dt.date, fresh: bool = False) -> list[tuple]:
     """(id, starts_at, ends_at, capacity, booked) of the slots from `start` (included) to `end`
-    (excluded): one query, or none while the shared cache holds the place's current seats."""
+    (excluded): one query, or none while the shared cache holds the place's current seats (`fresh`:
+    from the database in any case, e.g. once a booking found a seat the snapshot showed free taken)."""
     def load() -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(_SLOT_ROWS_SQL, [place_id, at(start, dt.time.min), at(end, dt.time.min)])
             return [tuple(row) for row in cursor.fetchall()]
 
+    if fresh:
+        return load()
     return place_snapshot(place_id, f"slots:{start.isoformat()}:{end.isoformat()}", load)
 
 
@@ -214,14 +217,32 @@ def first_bookable_month(*, place: Place, first: dt.date, last: dt.date,
     return first_shown or place_month(place=place, year=first.year, month=first.month, now=now)
 
 
+def next_bookable_days(*, place: Place, after: dt.date, count: int = 3,
+                       now: dt.datetime | None = None) -> list[dt.date]:
+    """The first `count` days after `after` with a time a citizen can book now, from the month
+    snapshots of the months up to the end of the booking window (one query a month at most)."""
+    now = now or timezone.now()
+    earliest, latest = booking_window(now)
+    last = latest.astimezone(city_tz()).date()
+    shown = max(after, earliest.astimezone(city_tz()).date()).replace(day=1)
+    found: list[dt.date] = []
+    while shown <= last and len(found) < count:
+        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+        found += [day.date for day in availability.days if day.date > after and day.can_book][:count - len(found)]
+        shown = (shown + dt.timedelta(days=32)).replace(day=1)
+    return found
+
+
 def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime | None = None,
-                staff: bool = False) -> dict[dt.date, list[SlotAvailability]]:
-    """The slots of `days` days from `start`, with free seats, grouped by day (from the month snapshots)."""
+                staff: bool = False, fresh: bool = False) -> dict[dt.date, list[SlotAvailability]]:
+    """The slots of `days` days from `start`, with free seats, grouped by day (from the place's
+    snapshot, or with `fresh` from the database)."""
     now = now or timezone.now()
     grouped: dict[dt.date, list[SlotAvailability]] = {start + dt.timedelta(days=n): [] for n in range(days)}
     tz = city_tz()
     earliest, latest = _window(now, staff)
-    for pk, starts_at, ends_at, capacity, booked in _rows_between(place.pk, start, start + dt.timedelta(days=days)):
+    rows = _rows_between(place.pk, start, start + dt.timedelta(days=days), fresh)
+    for pk, starts_at, ends_at, capacity, booked in rows:
         grouped[starts_at.astimezone(tz).date()].append(
             SlotAvailability(pk, starts_at, ends_at, capacity, booked,
                              _bookable(starts_at, now, earliest, latest, staff),
@@ -230,8 +251,8 @@ def place_slots(*, place: Place, start: dt.date, days: int = 1, now: dt.datetime
 
 
 def place_day(*, place: Place, day: dt.date, now: dt.datetime | None = None,
-              staff: bool = False) -> list[SlotAvailability]:
-    return place_slots(place=place, start=day, days=1, now=now, staff=staff)[day]
+              staff: bool = False, fresh: bool = False) -> list[SlotAvailability]:
+    return place_slots(place=place, start=day, days=1, now=now, staff=staff, fresh=fresh)[day]
 
 
 def place_week(*, place: Place, start: dt.date, now: dt.datetime | None = None,

@@ -29,7 +29,7 @@ from booking.errors import (
     SlotFullError,
 )
 from booking.ics import booking_calendar_file
-from booking.selectors.availability import place_day
+from booking.selectors.availability import next_bookable_days, place_day
 from booking.selectors.eligibility import CitizenBooking, citizen_booking
 from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
@@ -142,9 +142,12 @@ def day(request, place_code, date):
             if slot is None or slot.place_id != place.pk:
                 form.add_error("slot", _("This time can no longer be chosen."))
             else:
-                response = _book(request, slot, form, language)
+                response = _book(request, slot, form, language, taken_shows_form=True)
                 if response is not None:
                     return response
+                # the times as they are now (the one just taken among them), not as the snapshot had them
+                slots = place_day(place=place, day=chosen, fresh=True)
+                bookable = [slot.slot_id for slot in slots if slot.can_book]
         form.data = form.data.copy()
         form.data["token"] = token_issue(request)
     else:
@@ -160,6 +163,8 @@ def day(request, place_code, date):
         "date": chosen,
         "slots": slots,
         "any_bookable": bool(bookable),
+        # nothing to book here (full, closed or outside the window): the next days that have a time
+        "next_days": [] if bookable else next_bookable_days(place=place, after=chosen),
         "reservation": reservation,
         "form": form,
         "chosen_slot": str(form["slot"].value() or ""),
@@ -198,15 +203,20 @@ def confirm(request, slot_id):
     })
 
 
-def _book(request, slot, form, language):
+def _book(request, slot, form, language, *, taken_shows_form: bool = False):
     """Book or move through the one booking service; a redirect on success or a clear way forward,
-    None to show the form again with its errors."""
+    None to show the form again with its errors (also when the time was taken meanwhile, where the
+    form is the day's times: the citizen chooses again from the same answer, no second request)."""
     day_url = reverse("citizen:day", args=[slot.place.code, local(slot.starts_at).date().isoformat()])
     try:
         outcome = reservation_book(notice=request.notice, slot=slot, actor=_actor(request),
                                    email=form.cleaned_data["email"], language=language)
     except SlotFullError:
-        messages.error(request, _("Sorry, this time was taken while you were choosing. Please choose another time."))
+        taken = _("Sorry, this time was taken while you were choosing. Please choose another time.")
+        if taken_shows_form:
+            form.add_error("slot", taken)
+            return None
+        messages.error(request, taken)
         return redirect(day_url)
     except (AlreadyBookedError, ReservationNotActiveError):
         messages.info(request, _("Your notice already has a booking. Here it is."))

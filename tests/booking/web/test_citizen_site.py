@@ -161,6 +161,44 @@ def test_a_slot_taken_while_choosing_sends_back_to_the_day(client_a, notice, slo
     assert not Reservation.objects.filter(notice=notice).exists()
 
 
+def test_a_time_taken_after_the_day_was_read_answers_with_the_day_as_it_is_now(shared_cache, client_a, notice, slots):
+    """The last seat went between the citizen reading the day and sending the form (the shared
+    snapshot still had it free): the answer is the day page again, in the same response, with the
+    time now full, the others to choose and a fresh form that books."""
+    log_in(client_a)
+    day_url = f"/booking/places/kita/{local(slots[0].starts_at).date().isoformat()}/"
+    token = re.search(r'name="token" value="([^"]+)"', page(client_a.get(day_url))).group(1)
+    Slot.objects.filter(pk=slots[0].pk).update(booked=1)  # another citizen's booking, not yet seen by the snapshot
+    taken = client_a.post(day_url, {"slot": slots[0].pk, "email": "", "token": token})
+    html = page(taken)
+    assert taken.status_code == 200 and "選択中にこの時間は満席になりました" in html
+    assert f'id="slot-{slots[0].pk}"' not in html and "満席" in html  # the time taken is no choice any more
+    assert f'id="slot-{slots[1].pk}"' in html
+    assert not Reservation.objects.filter(notice=notice).exists()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    booked = client_a.post(day_url, {"slot": slots[1].pk, "email": "", "token": token})
+    assert booked.status_code == 302 and booked["Location"] == "/booking/"
+    assert Reservation.objects.get(notice=notice).slot_id == slots[1].pk
+
+
+def test_a_day_with_no_time_left_offers_the_next_three_days_that_have_one(client_a, notice, slots):
+    from django.db.models import F
+
+    kita = Place.objects.get(code="kita")
+    Slot.objects.filter(place=kita).update(booked=F("capacity"))  # every seat taken, the two of `slots` too
+    following = [open_weekday(skip=skip) for skip in (1, 2, 3, 4)]
+    for day in following:
+        make_slot(kita, day, dt.time(7, 5))  # one free time on each of the next four open days
+    full_day = local(slots[0].starts_at).date()
+    log_in(client_a)
+    html = page(client_a.get(f"/booking/places/kita/{full_day.isoformat()}/"))
+    assert "この日は予約できる時間がありません" in html
+    offered = re.findall(r'<li><a href="/booking/places/kita/(\d{4}-\d{2}-\d{2})/">',
+                         re.search(r'<nav class="next-days".*?</nav>', html, re.S).group(0))
+    assert offered == [day.isoformat() for day in following[:3]]
+    assert "next-days" not in page(client_a.get(f"/booking/places/kita/{following[0].isoformat()}/"))
+
+
 def test_change_and_cancel_from_the_booking_page(client_a, notice, slots):
     log_in(client_a)
     token = re.search(r'name="token" value="([^"]+)"', page(client_a.get(f"/booking/slots/{slots[0].pk}/"))).group(1)
