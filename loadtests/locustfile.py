@@ -280,7 +280,8 @@ class Citizen(FastHttpUser):
                 day_path = self.choose_day(month_path)
                 if day_path is None:
                     return "no_free_day"
-            if day_page is None:
+            arrived = day_page is None
+            if arrived:
                 self.think()
                 day_page = self.get_page(day_path, "GET day (times)")
                 if day_page is None:
@@ -288,6 +289,7 @@ class Citizen(FastHttpUser):
             slots = SLOT_CHOICE.findall(day_page)
             if not slots:
                 OUTCOMES["day_full"] += 1
+                OUTCOMES["day_full_on_arrival" if arrived else "day_full_after_taken"] += 1
                 attempts += 1
                 # the day filled up meanwhile: one of the next days the page offers, else the calendar
                 following = next_days(day_page)
@@ -296,11 +298,13 @@ class Citizen(FastHttpUser):
                     OUTCOMES["back_to_calendar"] += 1
                 continue
             attempts += 1
-            result, day_page = self.confirm(day_path, day_page, random.choice(slots), number)
+            result, day_page, sent_to = self.confirm(day_path, day_page, random.choice(slots), number)
             if result != "slot_taken":
                 return result
             OUTCOMES["slot_taken"] += 1
-            # the site answered with the day page as it is now (or sent us back to it): choose again
+            # the site answered with the day page as it is now, or sent us to a day's page (the same
+            # day, or the next with a time when none was left): choose again there
+            day_path = sent_to or day_path
         return "gave_up"
 
     def choose_day(self, month_path: str) -> str | None:
@@ -321,13 +325,15 @@ class Citizen(FastHttpUser):
             self.think()
         return None
 
-    def confirm(self, day_path: str, day_page: str, slot_id: str, number: str) -> tuple[str, str | None]:
+    def confirm(self, day_path: str, day_page: str, slot_id: str,
+                number: str) -> tuple[str, str | None, str | None]:
         """Book a time with the day page's own form (no confirmation page in between); the outcome,
-        and the day page the site answered with when the time was taken (None: fetch it again)."""
+        and when the time was taken the day page the site answered with and, if it sent the citizen
+        to a day's page, its path (the browser follows a redirect at once, with no pause)."""
         token = hidden_value(day_page, "token")
         if not token:
-            return "error", None
-        again = None
+            return "error", None, None
+        again, sent_to = None, None
         self.think()
         data = {"csrfmiddlewaretoken": self.csrf_token(day_page), "token": token, "slot": slot_id, "email": ""}
         with self.client.post(day_path, data=data, name=BOOK, allow_redirects=False,
@@ -340,7 +346,7 @@ class Citizen(FastHttpUser):
             elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
                 OUTCOMES["slot_taken_sent_back"] += 1
-                outcome = "slot_taken"
+                outcome, sent_to = "slot_taken", target
             elif response.status_code == 200 and 'class="slot-choice' in (response.text or ""):
                 response.success()  # full by the time the form arrived: the day page again, with its times now
                 outcome, again = "slot_taken", response.text
@@ -350,5 +356,9 @@ class Citizen(FastHttpUser):
         if outcome == "booked":  # the browser shows the booking the site just confirmed
             page = self.get_page("/booking/", "GET /booking/ (confirmation)")
             if page is None or "booking-code" not in page:
-                return "error", None
-        return outcome, again
+                return "error", None, None
+        if sent_to:
+            again = self.get_page(sent_to, "GET day (times)")
+            if again is None:
+                return "error", None, None
+        return outcome, again, sent_to

@@ -126,6 +126,14 @@ def citizen_session(request) -> CitizenSession | None:
     return CitizenSession(until=until)
 
 
+def keep_fields_for(request, path: str, fields: dict[str, str]) -> None:
+    """What the citizen typed, for the form at `path` they are sent to next (taken there once);
+    empty fields are not kept, nor is anything when all are."""
+    kept = {name: value[:KEPT_FIELD_MAX_LENGTH] for name, value in fields.items() if value}
+    if kept:
+        request.session[KEPT_FIELDS_KEY] = {"path": path, "fields": kept}
+
+
 def take_kept_fields(request) -> dict:
     """What the citizen had typed on the form at this path when the last login ended (once)."""
     kept = request.session.get(KEPT_FIELDS_KEY)

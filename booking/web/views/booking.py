@@ -28,6 +28,7 @@ from booking.errors import (
     ReservationNotActiveError,
     SlotFullError,
 )
+from booking.formatting import date_label
 from booking.ics import booking_calendar_file
 from booking.selectors.availability import next_bookable_days, place_day
 from booking.selectors.eligibility import CitizenBooking, citizen_booking
@@ -36,7 +37,13 @@ from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
 from booking.web.months import month_bounds, shown_month_for_view
-from booking.web.session import citizen_required, citizen_session, citizen_session_extend, take_kept_fields
+from booking.web.session import (
+    citizen_required,
+    citizen_session,
+    citizen_session_extend,
+    keep_fields_for,
+    take_kept_fields,
+)
 from booking.web.tokens import token_issue, token_spend
 from booking.web.waiting import leave_line
 
@@ -148,6 +155,10 @@ def day(request, place_code, date):
                 # the times as they are now (the one just taken among them), not as the snapshot had them
                 slots = place_day(place=place, day=chosen, fresh=True)
                 bookable = [slot.slot_id for slot in slots if slot.can_book]
+        if not bookable and "slot" in form.errors:  # the day's last time went: on to the next day with one
+            onward = _on_to_the_next_day(request, place, chosen, form)
+            if onward is not None:
+                return onward
         form.data = form.data.copy()
         form.data["token"] = token_issue(request)
     else:
@@ -169,6 +180,21 @@ def day(request, place_code, date):
         "form": form,
         "chosen_slot": str(form["slot"].value() or ""),
     })
+
+
+def _on_to_the_next_day(request, place: Place, full_day: dt.date, form: DayBookingForm):
+    """The time the citizen chose went while they chose it, and the day has none left: the next day
+    that has one, with a word and the e-mail address they typed (a browser follows at once, where
+    the day page would only offer the way on); None when no later day has a time."""
+    following = next_bookable_days(place=place, after=full_day, count=1)
+    if not following:
+        return None
+    url = reverse("citizen:day", args=[place.code, following[0].isoformat()])
+    keep_fields_for(request, url, {"email": (form.data.get("email") or "").strip()})
+    messages.error(request, _("Sorry, the time you chose was taken while you were choosing, and no time is "
+                              "left on %(day)s. Here are the times of the next day that has one.")
+                   % {"day": date_label(full_day)})
+    return redirect(url)
 
 
 @citizen_required(keep_fields=("email",))

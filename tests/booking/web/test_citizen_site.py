@@ -181,6 +181,33 @@ def test_a_time_taken_after_the_day_was_read_answers_with_the_day_as_it_is_now(s
     assert Reservation.objects.get(notice=notice).slot_id == slots[1].pk
 
 
+def test_the_last_time_of_a_day_taken_while_choosing_sends_on_to_the_next_day_with_one(client_a, notice, slots):
+    """The time went while the citizen chose it and with it the day's last: the answer is the next
+    day that has a time, at once, with a word and the e-mail address typed; nothing is booked."""
+    from django.db.models import F
+
+    kita = Place.objects.get(code="kita")
+    following = open_weekday(skip=1)
+    Slot.objects.filter(place=kita).exclude(pk=slots[0].pk).update(booked=F("capacity"))
+    later = make_slot(kita, following, dt.time(7, 5))
+    full_day = local(slots[0].starts_at).date()
+    log_in(client_a)
+    day_url = f"/booking/places/kita/{full_day.isoformat()}/"
+    token = re.search(r'name="token" value="([^"]+)"', page(client_a.get(day_url))).group(1)
+    Slot.objects.filter(pk=slots[0].pk).update(booked=1)  # another citizen took the day's last seat
+    sent = client_a.post(day_url, {"slot": slots[0].pk, "email": "taro@example.jp", "token": token})
+    assert sent.status_code == 302 and sent["Location"] == f"/booking/places/kita/{following.isoformat()}/"
+    assert not Reservation.objects.filter(notice=notice).exists()
+    html = page(client_a.get(sent["Location"]))
+    assert "予約できる時間が残っていません" in html and f'id="slot-{later.pk}"' in html
+    assert 'value="taro@example.jp"' in html
+    Slot.objects.filter(pk=later.pk).update(booked=F("capacity"))  # no later day has a time either:
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    stays = client_a.post(f"/booking/places/kita/{following.isoformat()}/", {"slot": later.pk, "email": "",
+                                                                             "token": token})
+    assert stays.status_code == 200 and "error-summary" in page(stays)  # the day page with its error
+
+
 def test_a_day_with_no_time_left_offers_the_next_three_days_that_have_one(client_a, notice, slots):
     from django.db.models import F
 
