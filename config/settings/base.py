@@ -122,6 +122,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.municipality",
             ],
+            # Django's `url` and `i18n` tags with what they work out kept (kernel/template_tags)
+            "builtins": ["kernel.template_tags.urls"],
+            "libraries": {"i18n": "kernel.template_tags.i18n"},
         },
     },
 ]
