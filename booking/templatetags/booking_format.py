@@ -4,6 +4,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext, pgettext_lazy
 
 from booking import formatting
+from booking.clock import city_tz
+from booking.selectors.availability import BOOKABLE_STATES
 
 register = template.Library()
 
@@ -72,18 +74,23 @@ def slot_choices(slots, field, chosen_slot=""):
     eighteen times is some three hundred template nodes, the largest part of the page's cost. The
     markup is joined as plain strings; what is not ours (the words, the field's names) is escaped."""
     name, chosen, items = escape(field.html_name), str(chosen_slot or ""), []
+    tz, free_words, state_words = city_tz(), {}, {}  # worked out once per list, not once per time
     for slot in slots:
-        times = (f'<span class="slot-time">{formatting.time_label(slot.starts_at)}–'
-                 f'{formatting.time_label(slot.ends_at)}</span>')
-        slot_id, state = int(slot.slot_id), escape(slot.state)
-        if slot.can_book:
-            free = escape(ngettext("%(free)s seat free", "%(free)s seats free", slot.free) % {"free": slot.free})
+        times = (f'<span class="slot-time">{slot.starts_at.astimezone(tz):%H:%M}–'
+                 f'{slot.ends_at.astimezone(tz):%H:%M}</span>')
+        slot_id, state = int(slot.slot_id), slot.state
+        if state in BOOKABLE_STATES:
+            free = slot.free
+            if free not in free_words:
+                free_words[free] = escape(ngettext("%(free)s seat free", "%(free)s seats free", free) % {"free": free})
             checked = " checked" if chosen == str(slot_id) else ""
             body = (f'<label class="slot-button slot-option" for="slot-{slot_id}">'
                     f'<input type="radio" name="{name}" id="slot-{slot_id}" value="{slot_id}" required{checked}>'
-                    f'{times}<span class="slot-free">{free}</span></label>')
+                    f'{times}<span class="slot-free">{free_words[free]}</span></label>')
         else:
+            if state not in state_words:
+                state_words[state] = escape(DAY_STATES[state][1])
             body = (f'<span class="slot-button slot-button--disabled">{times}'
-                    f'<span class="slot-free">{escape(DAY_STATES[slot.state][1])}</span></span>')
-        items.append(f'<li class="slot slot--{state}">{body}</li>')
+                    f'<span class="slot-free">{state_words[state]}</span></span>')
+        items.append(f'<li class="slot slot--{escape(state)}">{body}</li>')
     return mark_safe(f'<ul class="slot-list" id="{escape(field.auto_id)}">{"".join(items)}</ul>')  # noqa: S308

@@ -141,8 +141,10 @@ def test_the_times_of_a_day_show_each_state_and_keep_the_chosen_time(in_city_a):
     slots = [SlotAvailability(11, now, now + dt.timedelta(minutes=30), 4, 1, True),
              SlotAvailability(12, now + dt.timedelta(hours=1), now + dt.timedelta(hours=1, minutes=30), 4, 4, True),
              SlotAvailability(13, now + dt.timedelta(hours=2), now + dt.timedelta(hours=2, minutes=30), 1, 0, False,
-                              window="too_late")]
-    form = DayBookingForm(bookable_slot_ids=[11])
+                              window="too_late"),
+             SlotAvailability(14, now + dt.timedelta(hours=3), now + dt.timedelta(hours=3, minutes=30), 4, 3, True),
+             SlotAvailability(15, now + dt.timedelta(hours=4), now + dt.timedelta(hours=4, minutes=30), 4, 1, True)]
+    form = DayBookingForm(bookable_slot_ids=[11, 14, 15])
     template = engines["django"].from_string("{% load booking_format %}{% slot_choices slots field chosen %}")
     with translation.override("ja"):
         html = template.render({"slots": slots, "field": form["slot"], "chosen": "11"})
@@ -151,6 +153,8 @@ def test_the_times_of_a_day_show_each_state_and_keep_the_chosen_time(in_city_a):
     assert "09:00–09:30" in html and "空き 3" in html
     assert 'id="slot-12"' not in html and 'slot slot--full' in html and "満席" in html
     assert 'id="slot-13"' not in html and "slot slot--too_late" in html
+    assert re.search(r'id="slot-14" value="14" required>.*?12:00–12:30</span><span class="slot-free">空き 1<', html)
+    assert re.search(r'id="slot-15" value="15" required>.*?13:00–13:30</span><span class="slot-free">空き 3<', html)
     with translation.override("en"):
         english = template.render({"slots": slots, "field": form["slot"], "chosen": ""})
     assert "3 seats free" in english and " checked" not in english
