@@ -110,11 +110,12 @@ def _window(now: dt.datetime, staff: bool) -> tuple[dt.datetime, dt.datetime | N
     return booking_window(now)
 
 
-def _day_window(day: dt.date, earliest: dt.datetime, latest: dt.datetime | None) -> str:
-    """Whether `day` lies before, in or after the window; a day the window starts or ends on is in it."""
-    if day < earliest.astimezone(city_tz()).date():
+def _day_window(day: dt.date, first_day: dt.date, last_day: dt.date | None) -> str:
+    """Whether `day` lies before, in or after the window (from its first to its last day, in the
+    city's time zone); a day the window starts or ends on is in it."""
+    if day < first_day:
         return TOO_LATE
-    if latest is not None and day > latest.astimezone(city_tz()).date():
+    if last_day is not None and day > last_day:
         return TOO_EARLY
     return IN_WINDOW
 
@@ -189,14 +190,15 @@ def place_month(*, place: Place, year: int, month: int, now: dt.datetime | None 
     earliest, latest = _window(now, staff)
     found = _month_days(place.pk, year, month, now, staff, earliest, latest)
     today = now.astimezone(tz).date()
+    first_day, last_day = earliest.astimezone(tz).date(), latest.astimezone(tz).date() if latest else None
     days = []
     for number in range(1, calendar.monthrange(year, month)[1] + 1):
         day = dt.date(year, month, number)
         slots, capacity, booked, bookable_free = found.get(day, (0, 0, 0, 0))
-        window = _day_window(day, earliest, latest)
+        window = _day_window(day, first_day, last_day)
         if window == IN_WINDOW and slots and not bookable_free and booked < capacity:
             # the first or last day of the window with free seats only outside it
-            window = TOO_LATE if day == earliest.astimezone(tz).date() else TOO_EARLY
+            window = TOO_LATE if day == first_day else TOO_EARLY
         days.append(DayAvailability(date=day, slots=slots, capacity=capacity, booked=booked,
                                     bookable_free=bookable_free, past=day < today, window=window))
     return MonthAvailability(place=place, year=year, month=month, days=days)
