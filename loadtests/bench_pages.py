@@ -3,9 +3,9 @@
     make bench-pages   (or: python -m devtools.localdb exec -- python loadtests/bench_pages.py)
 
 In the bench database, a city with one notice logged in (the calendar and day pages are a
-logged-in citizen's); gunicorn as production runs it (platform/gunicorn.conf.py: 2 × cores + 1
-workers, 4 threads); `wrk` (Debian's, installed by `make bench-pages`) with 32 connections for
-each page in turn, in alternating rounds, all in the same run. The month page is measured as
+logged-in citizen's); gunicorn as production runs it (kernel/web_layout.py: cores + 1 workers,
+4 threads); `wrk` (Debian's, installed by `make bench-pages`) with 32 connections for each page
+in turn, in alternating rounds, all in the same run. The month page is measured as
 served (shared between citizens) and, as its baseline, from a second gunicorn with shared pages
 off (MADOGUCHI_SHARED_PAGES=0). Prints requests/s of each and the ratio of the month page to the
 static file.
@@ -27,6 +27,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchdb import use_bench_database  # noqa: E402
 from release_rush import free_port, start_gunicorn, stop_gunicorn  # noqa: E402
+
+from kernel.web_layout import THREADS, web_workers  # noqa: E402
 
 CITY, DOMAIN, NUMBER = "pages_city", "pages.localhost", "PGS000001"
 
@@ -101,7 +103,7 @@ def main() -> int:
 
     connection.close()
     cores = multiprocessing.cpu_count()
-    workers, threads = 2 * cores + 1, 4
+    workers, threads = web_workers(cores), THREADS
     port = free_port()
     # the same gunicorn twice: as configured, and with shared month pages off (Django renders every
     # one), the baseline of the shared page in the same run; the idle one costs no CPU

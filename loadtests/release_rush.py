@@ -43,6 +43,8 @@ from benchdb import undo_bookings, use_bench_database
 from cpu_use import available as cpu_available
 from cpu_use import cpu_report, cpu_snapshot
 
+from kernel.web_layout import THREADS, web_workers
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 PREFIX = "RSH"  # notice numbers RSH000000…: the default pattern ^[A-Z0-9]{3}[0-9]{6}$
@@ -64,10 +66,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="seconds of load, default 20")
     parser.add_argument("--notices", type=int, default=int(env("RUSH_NOTICES", "3000")),
                         help="notices in the city (each citizen uses one), default 3000")
-    parser.add_argument("--workers", type=int, default=int(env("RUSH_WORKERS", str(min(2 * cpus + 1, 9)))),
-                        help="gunicorn worker processes, default 2 × CPUs + 1 (at most 9)")
-    parser.add_argument("--threads", type=int, default=int(env("RUSH_THREADS", "4")),
-                        help="threads per gunicorn worker, default 4")
+    parser.add_argument("--workers", type=int, default=int(env("RUSH_WORKERS", str(web_workers(cpus)))),
+                        help="gunicorn worker processes, default as production: CPUs + 1 (kernel/web_layout.py)")
+    parser.add_argument("--threads", type=int, default=int(env("RUSH_THREADS", str(THREADS))),
+                        help=f"threads per gunicorn worker, default {THREADS}")
     parser.add_argument("--think", default=env("RUSH_THINK", "0.2-1.0"),
                         help="citizens' think time between pages in seconds, MIN-MAX, default 0.2-1.0")
     parser.add_argument("--city", default=env("RUSH_CITY", "rush_city"), help="schema of the rush city")

@@ -1,20 +1,22 @@
 # gunicorn for madoguchi: `gunicorn -c platform/gunicorn.conf.py config.wsgi:application`
-# (the Procfile of `make run` and of production). Sized to the machine's cores:
+# (the Procfile of `make run` and of production). Sized to the machine's cores by
+# kernel/web_layout.py (why, and what was measured, is written there):
 #
-#   workers  = 2 × cores + 1   (WEB_CONCURRENCY): more processes than cores, so that the kernel
-#              spreads keep-alive connections over several accept queues and one busy process
-#              never holds every client (seen with 2 workers on 2 cores: throughput halved);
+#   workers  = cores + 1       (WEB_CONCURRENCY): more processes than cores, one spare at most;
 #   threads  = 4 per worker    (WEB_THREADS): a thread waits on PostgreSQL while another renders;
 #   database = workers × threads connections per node at most (CONN_MAX_AGE keeps them open).
 #
-# Per core that is 2–2.5 processes and 8–10 threads; 2 cores → 5 × 4 = 20 threads, 20 connections.
-import multiprocessing
+# Per core that is 1.5 processes and 6 threads; 2 cores → 3 × 4 = 12 threads, 12 connections.
 import os
+import sys
+from pathlib import Path
 
-cores = multiprocessing.cpu_count()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, whatever the working folder
+from kernel.web_layout import THREADS, web_workers  # noqa: E402
+
 bind = os.environ.get("MADOGUCHI_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores + 1))
-threads = int(os.environ.get("WEB_THREADS", 4))
+workers = int(os.environ.get("WEB_CONCURRENCY", web_workers()))
+threads = int(os.environ.get("WEB_THREADS", THREADS))
 worker_class = "gthread"
 backlog = 2048
 keepalive = 5

@@ -27,6 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import LOADTESTS, free_port, one_line  # noqa: F401 - puts loadtests/ on the path
 
+from kernel.web_layout import THREADS, web_workers
+
 CITY, DOMAIN = "drill_rush", "drill-rush.localhost"
 FLOW = ["GET / (login form)", "POST /login/", "GET /booking/", "GET month (calendar)", "GET day (times)",
         "GET slot (confirm form)", "POST slot (book)"]
@@ -40,8 +42,8 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--notices", type=int, default=4000)
     parser.add_argument("--capacity", type=int, default=30, help="citizens let in at once with the room on")
-    parser.add_argument("--workers", type=int, default=min(2 * cpus + 1, 9))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=web_workers(cpus))
+    parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--think", default="0.2-1.0")
     parser.add_argument("--keep", action="store_true")
     return parser.parse_args(argv)
