@@ -209,14 +209,20 @@ def first_bookable_month(*, place: Place, first: dt.date, last: dt.date,
     """The first month from `first` to `last` with a day that can be booked now, or the first month
     when none has one (a citizen's calendar opens there)."""
     now = now or timezone.now()
-    shown, first_shown = first, None
-    while shown <= last:
-        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+    first_shown = None
+    for availability in _months(place, first, last, now):
         if any(day.can_book for day in availability.days):
             return availability
         first_shown = first_shown or availability
-        shown = (shown + dt.timedelta(days=32)).replace(day=1)
     return first_shown or place_month(place=place, year=first.year, month=first.month, now=now)
+
+
+def _months(place: Place, first: dt.date, last: dt.date, now: dt.datetime):
+    """The availability of each month from `first` to `last` (their first days), in order, as asked for."""
+    shown = first.replace(day=1)
+    while shown <= last:
+        yield place_month(place=place, year=shown.year, month=shown.month, now=now)
+        shown = (shown + dt.timedelta(days=32)).replace(day=1)
 
 
 def next_bookable_days(*, place: Place, after: dt.date, count: int = 3,
@@ -224,14 +230,13 @@ def next_bookable_days(*, place: Place, after: dt.date, count: int = 3,
     """The first `count` days after `after` with a time a citizen can book now, from the month
     snapshots of the months up to the end of the booking window (one query a month at most)."""
     now = now or timezone.now()
+    tz = city_tz()
     earliest, latest = booking_window(now)
-    last = latest.astimezone(city_tz()).date()
-    shown = max(after, earliest.astimezone(city_tz()).date()).replace(day=1)
     found: list[dt.date] = []
-    while shown <= last and len(found) < count:
-        availability = place_month(place=place, year=shown.year, month=shown.month, now=now)
+    for availability in _months(place, max(after, earliest.astimezone(tz).date()), latest.astimezone(tz).date(), now):
         found += [day.date for day in availability.days if day.date > after and day.can_book][:count - len(found)]
-        shown = (shown + dt.timedelta(days=32)).replace(day=1)
+        if len(found) >= count:
+            break
     return found
 
 

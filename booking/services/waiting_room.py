@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, Value
+from django.db.models import DateTimeField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from booking.models import WaitingRoom, WaitingRoomMode, WaitingTicket
@@ -147,11 +146,17 @@ def waiting_room_pass(*, ticket: TicketRef | None, in_flow: bool, entering: bool
 # in line while fewer than the capacity are active, and say whether the new ticket is among them.
 # Each statement after the lock sees what earlier holders committed, so the room never lets in more
 # than it holds; the lock is held for these four statements only. The time of admission is the
-# database's clock under the lock (see `_admitted_now`).
+# database's clock under the lock (`_ADMISSION_TIME`).
+# When tickets are let in: the database's clock as it admits them, under the room's lock (or `now`, if
+# later), read once for all the rows of a statement. A `now` taken before the lock would put two
+# admissions' times in the other order when the later admitter took it first; the lock's order is the
+# order of admission. Used by both ways in (`_ENTER_LINE` and `waiting_room_advance`).
+_ADMISSION_TIME = "GREATEST({now}, (SELECT clock_timestamp()))"
+
 _ENTER_LINE = """
 SELECT id FROM {room} WHERE id = 1 FOR UPDATE;
 INSERT INTO {tickets} (key, created_at, polled_at) VALUES (%(key)s, %(now)s, %(now)s) RETURNING id;
-UPDATE {tickets} SET admitted_at = GREATEST(%(now)s, (SELECT clock_timestamp())), last_seen_at = %(now)s
+UPDATE {tickets} SET admitted_at = {admitted_at}, last_seen_at = %(now)s
 WHERE EXISTS (SELECT FROM {room} WHERE id = 1)
 AND id IN (
     SELECT id FROM {tickets} WHERE admitted_at IS NULL AND polled_at >= %(abandoned)s ORDER BY id
@@ -165,7 +170,8 @@ def _enter_line(*, capacity: int, now: dt.datetime) -> tuple[TicketRef, bool] | 
     """A new ticket and whether it was let in at once; None when the city has no room row (made
     without the migration's): the caller then takes the slow path, which makes it."""
     key = secrets.token_hex(16)
-    sql = _ENTER_LINE.format(tickets=f'"{WaitingTicket._meta.db_table}"', room=f'"{WaitingRoom._meta.db_table}"')
+    sql = _ENTER_LINE.format(tickets=table(WaitingTicket), room=table(WaitingRoom),
+                             admitted_at=_ADMISSION_TIME.format(now="%(now)s"))
     with connection.cursor() as cursor:
         cursor.execute(sql, {
             "key": key, "now": now, "capacity": capacity,
@@ -231,13 +237,9 @@ def waiting_room_advance(*, capacity: int, now: dt.datetime, wait: bool = True) 
                 .update(admitted_at=_admitted_now(now), last_seen_at=now))
 
 
-def _admitted_now(now: dt.datetime) -> Greatest:
-    """When tickets are let in: the database's clock as it admits them, under the room's lock (or
-    `now`, if later), read once for all the rows of the statement. A `now` taken before the lock would
-    put two admissions' times in the other order when the later admitter took it first; the lock's
-    order is the order of admission."""
-    return Greatest(Value(now, output_field=DateTimeField()),
-                    RawSQL("(SELECT clock_timestamp())", [], output_field=DateTimeField()))
+def _admitted_now(now: dt.datetime) -> RawSQL:
+    """The time of admission (`_ADMISSION_TIME`) as an expression for an ORM update."""
+    return RawSQL(_ADMISSION_TIME.format(now="%s"), [now], output_field=DateTimeField())
 
 
 def _lock_room(*, wait: bool):

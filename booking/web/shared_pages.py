@@ -51,7 +51,12 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    _get_new_csrf_string,
+    _mask_cipher_secret,
+)
 from django.utils import translation
 
 from booking.availability_cache import place_version
@@ -78,8 +83,6 @@ LOCAL_COPIES = 200  # pages and aliases a process keeps a copy of (some 15 kB a 
 
 _kept_here = ProcessCache(max_entries=LOCAL_COPIES)
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-_CSRF_UNBIASED = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # bytes below this map evenly onto the characters
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 _SECONDS_LEFT = re.compile(rb'data-seconds-left="\d+"')
 
@@ -265,33 +268,10 @@ def _entry_from(response, probe: _Probe) -> dict | None:
     return {"body": body, "headers": headers, "marks": marks}
 
 
-def _random_csrf_indices() -> list[int]:
-    """CSRF_SECRET_LENGTH characters' positions in CSRF_ALLOWED_CHARS, each equally likely, from the
-    system's randomness: what Django's `_get_new_csrf_string` draws, in one read instead of 32."""
-    while True:
-        drawn = [byte % len(CSRF_ALLOWED_CHARS) for byte in secrets.token_bytes(2 * CSRF_SECRET_LENGTH)
-                 if byte < _CSRF_UNBIASED]
-        if len(drawn) >= CSRF_SECRET_LENGTH:
-            return drawn[:CSRF_SECRET_LENGTH]
-
-
-def _new_csrf_secret() -> str:
-    """A new CSRF secret, as Django's `_get_new_csrf_string` makes one."""
-    return "".join(CSRF_ALLOWED_CHARS[index] for index in _random_csrf_indices())
-
-
-def _masked_csrf_token(secret: str) -> str:
-    """The form token of `secret` under a fresh mask, as Django's `_mask_cipher_secret` makes it
-    (the mask, then each character of the secret shifted by the mask's): Django's check unmasks it."""
-    mask, chars = _random_csrf_indices(), CSRF_ALLOWED_CHARS
-    shifted = (chars[(_CSRF_INDEX[char] + shift) % len(chars)] for char, shift in zip(secret, mask, strict=True))
-    return "".join(chars[index] for index in mask) + "".join(shifted)
-
-
 def _response_from(entry: dict, probe: _Probe) -> HttpResponse:
     marks = entry["marks"]
-    secret = probe.csrf_secret or _new_csrf_secret()  # a first visit: a new secret, as Django makes one
-    body = entry["body"].replace(marks["csrf"], _masked_csrf_token(secret).encode())
+    secret = probe.csrf_secret or _get_new_csrf_string()  # a first visit: a new secret, as Django makes one
+    body = entry["body"].replace(marks["csrf"], _mask_cipher_secret(secret).encode())
     if probe.login is not None:
         body = (body.replace(marks["seconds"], str(probe.login.seconds_left).encode())
                 .replace(marks["ends"], probe.login.ends_label.encode()))

@@ -155,10 +155,11 @@ def day(request, place_code, date):
                 # the times as they are now (the one just taken among them), not as the snapshot had them
                 slots = place_day(place=place, day=chosen, fresh=True)
                 bookable = [slot.slot_id for slot in slots if slot.can_book]
-        if not bookable and "slot" in form.errors:  # the day's last time went: on to the next day with one
-            onward = _on_to_the_next_day(request, place, chosen, form)
-            if onward is not None:
-                return onward
+    # nothing to book here (full, closed or outside the window): the next days that have a time
+    next_days = [] if bookable else next_bookable_days(place=place, after=chosen)
+    if request.method == "POST":
+        if next_days and "slot" in form.errors:  # the day's last time went: on to the next day with one
+            return _on_to_the_next_day(request, place, chosen, next_days[0], form)
         form.data = form.data.copy()
         form.data["token"] = token_issue(request)
     else:
@@ -174,22 +175,18 @@ def day(request, place_code, date):
         "date": chosen,
         "slots": slots,
         "any_bookable": bool(bookable),
-        # nothing to book here (full, closed or outside the window): the next days that have a time
-        "next_days": [] if bookable else next_bookable_days(place=place, after=chosen),
+        "next_days": next_days,
         "reservation": reservation,
         "form": form,
         "chosen_slot": str(form["slot"].value() or ""),
     })
 
 
-def _on_to_the_next_day(request, place: Place, full_day: dt.date, form: DayBookingForm):
-    """The time the citizen chose went while they chose it, and the day has none left: the next day
-    that has one, with a word and the e-mail address they typed (a browser follows at once, where
-    the day page would only offer the way on); None when no later day has a time."""
-    following = next_bookable_days(place=place, after=full_day, count=1)
-    if not following:
-        return None
-    url = reverse("citizen:day", args=[place.code, following[0].isoformat()])
+def _on_to_the_next_day(request, place: Place, full_day: dt.date, next_day: dt.date, form: DayBookingForm):
+    """The time the citizen chose went while they chose it, and the day has none left: to `next_day`,
+    the next that has one, with a word and the e-mail address they typed (a browser follows at once,
+    where the day page would only offer the way on)."""
+    url = reverse("citizen:day", args=[place.code, next_day.isoformat()])
     keep_fields_for(request, url, {"email": (form.data.get("email") or "").strip()})
     messages.error(request, _("Sorry, the time you chose was taken while you were choosing, and no time is "
                               "left on %(day)s. Here are the times of the next day that has one.")
