@@ -345,7 +345,7 @@ class Citizen(FastHttpUser):
                 outcome = "booked"
             elif response.status_code == 302 and target.startswith("/booking/places/"):
                 response.success()  # taken while choosing: a normal outcome of a rush
-                OUTCOMES["slot_taken_sent_back"] += 1
+                OUTCOMES["slot_taken_sent_on"] += 1
                 outcome, sent_to = "slot_taken", target
             elif response.status_code == 200 and 'class="slot-choice' in (response.text or ""):
                 response.success()  # full by the time the form arrived: the day page again, with its times now

@@ -315,7 +315,7 @@ def report(args, totals: dict, results: dict, database: dict, locust_code: int) 
           f"waiting room {getattr(args, 'waiting_room', 'auto')}")
     print(f"  citizens served {outcomes.get('citizens', 0)} (of {results.get('notices', '?')} notices): "
           f"booked {outcomes.get('booked', 0)}, slot taken while confirming {outcomes.get('slot_taken', 0)} times "
-          f"({outcomes.get('slot_taken_sent_back', 0)} sent on to the next day with a time), a day found full "
+          f"({outcomes.get('slot_taken_sent_on', 0)} sent on to the next day with a time), a day found full "
           f"{outcomes.get('day_full', 0)} times ({outcomes.get('day_full_on_arrival', 0)} on arriving, "
           f"{outcomes.get('day_full_after_taken', 0)} after a time was taken; "
           f"{outcomes.get('back_to_calendar', 0)} back to the calendar, the "
