@@ -94,6 +94,13 @@ simulate-calls: install
 loadtest: install
 	$(PY) -m devtools.localdb exec -- $(PY) loadtests/release_rush.py $(LOADTEST_ARGS)
 
+# The release rush beside an earlier commit's own, in turns (figures only compare within one run).
+BASELINE ?= 8a41b37
+ROUNDS ?= 3
+.PHONY: loadtest-against
+loadtest-against: install
+	$(PY) -m devtools.localdb exec -- $(PY) loadtests/rush_against.py --baseline $(BASELINE) --rounds $(ROUNDS) -- $(LOADTEST_ARGS)
+
 # --- the production shape of the database (platform/postgres/) and its drills ---------------
 # Patroni, etcd and pgBackRest come from platform/postgres/install.sh (Debian packages as root,
 # Patroni into var/ops-venv); `make run` and `make test` never need them.
