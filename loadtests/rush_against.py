@@ -4,8 +4,7 @@
     make loadtest-against BASELINE=<commit> ROUNDS=4
 
 On a shared two-core machine the same code books at very different rates from one hour to the
-next (the issue's 14.5 bookings/s and this project's later figures were measured on machines that
-ran the same Python loop up to four times apart). A figure is only comparable with a baseline
+next (the same commit booked 59 per second one day and 41 the next on machines of this kind). A figure is only comparable with a baseline
 measured in the same run. This runs `loadtests/release_rush.py` of the baseline commit (its own
 code, its own scenario, its own embedded PostgreSQL under its own var/, configured as this
 checkout's) and of this checkout in turns, baseline first, ROUNDS times each, and prints every
