@@ -4,11 +4,12 @@
     make loadtest-against BASELINE=<commit> ROUNDS=4
 
 On a shared two-core machine the same code books at very different rates from one hour to the
-next (the same commit booked 59 per second one day and 41 the next on machines of this kind). A figure is only comparable with a baseline
-measured in the same run. This runs `loadtests/release_rush.py` of the baseline commit (its own
-code, its own scenario, its own embedded PostgreSQL under its own var/, configured as this
-checkout's) and of this checkout in turns, baseline first, ROUNDS times each, and prints every
-run's bookings/s and CPU per booking, their medians and this checkout ÷ the baseline.
+next (the same commit booked 59 per second one day and 41 the next on machines of this kind). A
+figure is only comparable with a baseline measured in the same run. This runs
+`loadtests/release_rush.py` of the baseline commit (its own code, its own scenario, its own
+embedded PostgreSQL under its own var/, configured as this checkout's) and of this checkout in
+turns, baseline first, ROUNDS times each, and prints every run's bookings/s and CPU per booking,
+their medians and this checkout ÷ the baseline.
 
 The baseline is a git worktree under var/baselines/<commit> (made once, kept for later runs);
 its catalogues are compiled there. It runs with this checkout's virtualenv; an editable install

@@ -71,9 +71,15 @@ def calendar_day(day):
 def slot_choices(slots, field, chosen_slot=""):
     """The times of a day as the day page lists them: a radio button for each time that can be
     booked, the state in words for the others. Built here rather than in a template loop: a day of
-    eighteen times is some three hundred template nodes, the largest part of the page's cost. The
-    markup is joined as plain strings; what is not ours (the words, the field's names) is escaped."""
-    name, chosen, items = escape(field.html_name), str(chosen_slot or ""), []
+    eighteen times is some three hundred template nodes, the largest part of the page's cost."""
+    return slot_list(slots, field.html_name, field.auto_id, chosen_slot)
+
+
+def slot_list(slots, name: str, list_id: str, chosen_slot="") -> str:
+    """The list `{% slot_choices %}` shows, for the field `name` (the shared day page fills it in
+    with the same call). The markup is joined as plain strings; what is not ours (the words, the
+    field's names) is escaped."""
+    name, chosen, items = escape(name), str(chosen_slot or ""), []
     tz, free_words, state_words = city_tz(), {}, {}  # worked out once per list, not once per time
     for slot in slots:
         times = (f'<span class="slot-time">{slot.starts_at.astimezone(tz):%H:%M}–'
@@ -93,4 +99,4 @@ def slot_choices(slots, field, chosen_slot=""):
             body = (f'<span class="slot-button slot-button--disabled">{times}'
                     f'<span class="slot-free">{state_words[state]}</span></span>')
         items.append(f'<li class="slot slot--{escape(state)}">{body}</li>')
-    return mark_safe(f'<ul class="slot-list" id="{escape(field.auto_id)}">{"".join(items)}</ul>')  # noqa: S308
+    return mark_safe(f'<ul class="slot-list" id="{escape(list_id)}">{"".join(items)}</ul>')  # noqa: S308

@@ -1,5 +1,5 @@
-"""Which month a citizen's calendar shows, read the same way by the month view and by the shared
-pages that stand in for it (`booking.web.shared_pages`)."""
+"""Which month a citizen's calendar shows, and which times a day shows, read the same way by the
+month and day views and by the shared pages that stand in for them (`booking.web.shared_pages`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from booking.clock import local
-from booking.selectors.availability import MonthAvailability, first_bookable_month, place_month
+from booking.selectors.availability import (
+    MonthAvailability,
+    SlotAvailability,
+    first_bookable_month,
+    next_bookable_days,
+    place_day,
+    place_month,
+)
 from booking.selectors.eligibility import booking_window
 
 if TYPE_CHECKING:
@@ -43,6 +50,26 @@ def month_bounds() -> tuple[dt.date, dt.date]:
     """The first and the last month with days a citizen may book now."""
     earliest, latest = booking_window()
     return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
+
+
+def day_in_calendar(day: dt.date) -> bool:
+    """Whether `day` lies in the months the calendar shows (only their days have times to see)."""
+    first, last = month_bounds()
+    return first <= day < (last + dt.timedelta(days=32)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class DayTimes:
+    slots: list[SlotAvailability]
+    bookable: list[int]  # the ids of the times a citizen can book now
+    next_days: list[dt.date]  # nothing to book here (full, closed, outside the window): the next days with a time
+
+
+def day_times(place: Place, day: dt.date, *, fresh: bool = False) -> DayTimes:
+    """The times of `day` at `place` (from the place's snapshot, or with `fresh` from the database)."""
+    slots = place_day(place=place, day=day, fresh=fresh)
+    bookable = [slot.slot_id for slot in slots if slot.can_book]
+    return DayTimes(slots, bookable, [] if bookable else next_bookable_days(place=place, after=day))
 
 
 def shown_month(place: Place, asked: str | None) -> ShownMonth:

@@ -19,18 +19,24 @@ KEPT = 20  # the last tokens spent in this session (one per booking, move or can
 TOKEN_MAX_AGE = 6 * 3600
 
 
-def _signer(request) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=f"citizen-confirm:{connection.schema_name}:{request.session.get(NOTICE_KEY)}")
+def _signer(notice_id) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"citizen-confirm:{connection.schema_name}:{notice_id}")
 
 
 def token_issue(request) -> str:
-    return _signer(request).sign(secrets.token_urlsafe(12))
+    return token_issue_for(request.session.get(NOTICE_KEY))
+
+
+def token_issue_for(notice_id: int) -> str:
+    """A token for the notice logged in as `notice_id` in the current city (for a shared page,
+    which is answered before the session is loaded)."""
+    return _signer(notice_id).sign(secrets.token_urlsafe(12))
 
 
 def token_spend(request, token: str) -> bool:
     """True the first time a token issued to this notice is spent in this session; False ever after."""
     try:
-        nonce = _signer(request).unsign(token, max_age=TOKEN_MAX_AGE)
+        nonce = _signer(request.session.get(NOTICE_KEY)).unsign(token, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         return False
     spent = request.session.get(SPENT_KEY) or []

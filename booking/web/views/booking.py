@@ -30,13 +30,12 @@ from booking.errors import (
 )
 from booking.formatting import date_label
 from booking.ics import booking_calendar_file
-from booking.selectors.availability import next_bookable_days, place_day
 from booking.selectors.eligibility import CitizenBooking, citizen_booking
 from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
-from booking.web.months import month_bounds, shown_month_for_view
+from booking.web.months import day_in_calendar, day_times, shown_month_for_view
 from booking.web.session import (
     citizen_required,
     citizen_session,
@@ -131,14 +130,12 @@ def day(request, place_code, date):
         chosen = dt.date.fromisoformat(date)
     except ValueError:
         raise Http404 from None
-    first, last = month_bounds()
-    if not first <= chosen < (last + dt.timedelta(days=32)).replace(day=1):
+    if not day_in_calendar(chosen):
         raise Http404  # only the months the calendar shows have days to see
-    slots = place_day(place=place, day=chosen)
-    bookable = [slot.slot_id for slot in slots if slot.can_book]
+    times = day_times(place, chosen)
     reservation = booking.reservation
     language = translation.get_language()
-    form_options = {"bookable_slot_ids": bookable, "email_required": request.tenant.email_required}
+    form_options = {"bookable_slot_ids": times.bookable, "email_required": request.tenant.email_required}
     if request.method == "POST":
         form = DayBookingForm(request.POST, **form_options)
         if form.is_valid():
@@ -153,13 +150,10 @@ def day(request, place_code, date):
                 if response is not None:
                     return response
                 # the times as they are now (the one just taken among them), not as the snapshot had them
-                slots = place_day(place=place, day=chosen, fresh=True)
-                bookable = [slot.slot_id for slot in slots if slot.can_book]
-    # nothing to book here (full, closed or outside the window): the next days that have a time
-    next_days = [] if bookable else next_bookable_days(place=place, after=chosen)
+                times = day_times(place, chosen, fresh=True)
     if request.method == "POST":
-        if next_days and "slot" in form.errors:  # the day's last time went: on to the next day with one
-            return _on_to_the_next_day(request, place, chosen, next_days[0], form)
+        if times.next_days and "slot" in form.errors:  # the day's last time went: on to the next day with one
+            return _on_to_the_next_day(request, place, chosen, times.next_days[0], form)
         form.data = form.data.copy()
         form.data["token"] = token_issue(request)
     else:
@@ -173,9 +167,9 @@ def day(request, place_code, date):
         "address": place.localized_address(),
         "guidance": place.guidance_in(language),
         "date": chosen,
-        "slots": slots,
-        "any_bookable": bool(bookable),
-        "next_days": next_days,
+        "slots": times.slots,
+        "any_bookable": bool(times.bookable),
+        "next_days": times.next_days,
         "reservation": reservation,
         "form": form,
         "chosen_slot": str(form["slot"].value() or ""),

@@ -1,5 +1,6 @@
-"""A month page shared between citizens must never show one citizen what belongs to another, nor
-anything stale: each of the cases below goes to Django whatever the cache holds."""
+"""A page shared between citizens (the start page, a month, a day's times) must never show one
+citizen what belongs to another, nor anything stale: each of the cases below goes to Django
+whatever the cache holds."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from booking.models import Notice, Place, Slot
 from booking.web import months, notice_facts, shared_pages
@@ -428,3 +431,193 @@ def test_a_month_page_django_makes_reads_the_month_once_for_its_key_and_its_view
     assert answered.call_count == 1 and read.call_count == 0
     assert page_without_secrets(again.content.decode()) == page_without_secrets(first.content.decode())
 
+
+
+# --- a day's times --------------------------------------------------------------------------
+
+def times(client: Client, day: dt.date, code: str = "kita"):
+    return client.get(f"/booking/places/{code}/{day.isoformat()}/")
+
+
+def form_token(html: str) -> str:
+    return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def free_seats(html: str, slot: Slot) -> str:
+    """What the day page says of `slot`'s seats."""
+    return re.search(rf'id="slot-{slot.pk}"[^>]*>.*?<span class="slot-free">([^<]+)</span>', html).group(1)
+
+
+def the_slot(day: dt.date) -> Slot:
+    """The time of two seats the fixture made on `day` (the city's hours make others, of four)."""
+    return Slot.objects.get(place__code="kita", starts_at__date=day, capacity=2)
+
+
+def day_shared(day: dt.date, answered) -> None:
+    """Another citizen asks for the day until its page is shared."""
+    viewer = citizen(f"WRD{next(_viewers):06d}")
+    for _ in range(2):
+        assert times(viewer, day).status_code == 200
+    answered.reset_mock()
+    assert times(viewer, day).status_code == 200
+    assert answered.call_count == 1, "the day page was not shared"
+    answered.reset_mock()
+
+
+def book_on_day(client: Client, day: dt.date, page: str, slot: Slot) -> object:
+    return client.post(f"/booking/places/kita/{day.isoformat()}/", {
+        "token": form_token(page), "slot": str(slot.pk), "email": "",
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+def test_a_shared_day_page_is_the_page_django_makes_with_the_citizens_own_tokens_and_it_books(served):
+    day, answered = served
+    first = citizen("SHD000001")
+    django_page = times(first, day)
+    times(first, day)
+    second = citizen("SHD000002", enforce_csrf=True)
+    answered.reset_mock()
+    shared = times(second, day)
+    assert answered.call_count == 1 and shared.status_code == 200
+    html = shared.content.decode()
+    without = [page_without_secrets(page).replace(form_token(page), "FORM")
+               for page in (html, django_page.content.decode())]
+    assert without[0] == without[1]
+    assert int(shared["Content-Length"]) == len(shared.content)
+    assert shared["Cache-Control"] == django_page["Cache-Control"]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert _unmask_cipher_token(token) == second.cookies["csrftoken"].value
+    # the one-time token is the second citizen's own, and new on every page
+    assert form_token(html) != form_token(times(second, day).content.decode())
+    slot = the_slot(day)
+    response = second.post(f"/booking/places/kita/{day.isoformat()}/", {
+        "token": form_token(html), "slot": str(slot.pk), "email": "", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/booking/"
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_a_token_from_one_citizens_shared_day_page_books_nothing_for_another(served):
+    day, answered = served
+    day_shared(day, answered)
+    owner, other = citizen("SHD000011"), citizen("SHD000012")
+    page = times(owner, day).content.decode()
+    assert answered.call_count == 1
+    slot = the_slot(day)
+    response = book_on_day(other, day, page, slot)  # the owner's form token, the other's session
+    assert response.status_code == 302 and response["Location"] == "/booking/"  # refused: nothing booked
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+
+
+def test_the_free_seats_on_a_shared_day_page_follow_every_booking_at_once(served, django_capture_on_commit_callbacks):
+    day, answered = served
+    day_shared(day, answered)
+    viewer = citizen("SHD000021")
+    slot = the_slot(day)
+    assert free_seats(times(viewer, day).content.decode(), slot) == "2 seats free"
+    booker = citizen("SHD000022")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert book_on_day(booker, day, times(booker, day).content.decode(), slot).status_code == 302
+    answered.reset_mock()
+    assert free_seats(times(viewer, day).content.decode(), slot) == "1 seat free"
+    assert answered.call_count == 1  # still the shared page, its times filled in afresh
+
+
+def test_a_day_whose_last_time_went_is_its_own_page_with_the_next_days(served, django_capture_on_commit_callbacks):
+    day, answered = served
+    later = open_weekday(skip=1)
+    make_slot(Place.objects.get(code="kita"), later, dt.time(9))
+    day_shared(day, answered)
+    slot = the_slot(day)
+    with django_capture_on_commit_callbacks(execute=True):
+        from booking.availability_cache import availability_changed
+        Slot.objects.filter(place__code="kita", starts_at__date=day).exclude(pk=slot.pk).update(capacity=0)
+        availability_changed([slot.place_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in ("SHD000031", "SHD000032"):
+            booker = citizen(number)
+            assert book_on_day(booker, day, times(booker, day).content.decode(), slot).status_code == 302
+    page = times(citizen("SHD000033"), day).content.decode()
+    assert 'name="token"' not in page and "The next days with a free time" in page
+    assert f'href="/booking/places/kita/{later.isoformat()}/"' in page
+
+
+def test_a_notice_with_a_booking_gets_its_day_page_from_django(served):
+    day, answered = served
+    day_shared(day, answered)
+    booked = citizen("SHD000041")
+    slot = make_slot(Place.objects.get(code="kita"), open_weekday(skip=1), dt.time(11))
+    assert book(booked, slot) == 302
+    assert booked.get("/booking/").status_code == 200  # its word ("confirmed") read: no message left waiting
+    del booked.cookies["messages"]  # emptied by Django: a browser drops it
+    answered.reset_mock()
+    for _ in range(2):
+        page = times(booked, day).content.decode()
+        assert "Current booking" in page and "Change to this time" in page
+    assert answered.call_count == 0
+
+
+def test_what_a_citizen_typed_before_their_login_ran_out_is_on_the_day_page_they_come_back_to(served):
+    day, answered = served
+    day_shared(day, answered)
+    viewer = citizen("SHD000051")
+    session = viewer.session
+    session["citizen_kept_fields"] = {"path": f"/booking/places/kita/{day.isoformat()}/",
+                                      "fields": {"email": "kept@example.jp"}}
+    session.save()
+    page = times(viewer, day).content.decode()
+    assert answered.call_count == 0 and 'value="kept@example.jp"' in page
+
+
+def test_a_shared_day_page_shows_its_times_in_the_citizens_language(served):
+    day, answered = served
+    day_shared(day, answered)  # English
+    slot = the_slot(day)
+    with translation.override("ja"):
+        japanese = ngettext("%(free)s seat free", "%(free)s seats free", 2) % {"free": 2}
+    assert japanese != "2 seats free"
+    for number in ("SHD000061", "SHD000062", "SHD000063"):
+        page = times(citizen(number, language="ja"), day)
+        assert page["Content-Language"] == "ja"
+        assert free_seats(page.content.decode(), slot) == japanese
+    assert answered.call_count == 2  # the second and the third from the Japanese page Django made first
+
+
+@pytest.mark.parametrize("path", ["2999-01-01", "2026-02-30", "not-a-day"])
+def test_a_day_outside_the_calendar_is_not_found_even_with_shared_pages(served, path):
+    day, answered = served
+    day_shared(day, answered)
+    response = citizen(f"SHE{next(_viewers):06d}").get(f"/booking/places/kita/{path}/")
+    assert response.status_code == 404 and answered.call_count == 0
+
+
+@pytest.mark.parametrize(("change", "status"), [(_login_ran_out, 302), (_notice_removed, 302), (_city_suspended, 503)],
+                         ids=["login ran out: to the login page", "notice removed: to the login page",
+                              "city suspended: its notice"])
+def test_a_shared_day_page_is_left_to_django_when_the_citizen_or_the_city_changed(served, facts_run_out, change,
+                                                                                 status):
+    day, answered = served
+    day_shared(day, answered)
+    number = f"SHY{next(_viewers):06d}"
+    viewer = citizen(number)
+    change(number, viewer, facts_run_out)
+    response = times(viewer, day)
+    assert response.status_code == status and answered.call_count == 0
+
+
+def test_a_shared_day_page_costs_no_query(served, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from booking.selectors import eligibility, lookups
+
+    day, answered = served
+    settings.MADOGUCHI_HOST_CACHE_SECONDS = settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60  # as in production
+    try:
+        day_shared(day, answered)
+        viewer = citizen("SHD000071")  # its login remembered what the page needs of the notice
+        with CaptureQueriesContext(connection) as queries:
+            assert times(viewer, day).status_code == 200
+    finally:
+        eligibility._pages_places.clear()  # no other test may see the places kept this long
+        lookups._start_page_places.clear()
+    assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
