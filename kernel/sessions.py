@@ -16,6 +16,8 @@ from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, 
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils.crypto import get_random_string
 
+from kernel.prepared import prepared_cursor
+
 logger = logging.getLogger("django.contrib.sessions")
 
 
@@ -53,7 +55,7 @@ class SessionStore(cached_db.SessionStore):
         here (every login inserts one and every form a citizen sends updates it: no ORM to compile)."""
         table = connections[using].ops.quote_name(self.model._meta.db_table)
         values = [self.encode(data), self.get_expiry_date(), self.session_key]
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(using) as cursor:
             if must_create:
                 cursor.execute(f"INSERT INTO {table} (session_data, expire_date, session_key) VALUES (%s, %s, %s)",
                                values)

@@ -5,13 +5,13 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
 from booking.availability_cache import place_snapshot
 from booking.clock import at, city_tz
 from booking.models import Place, Slot
 from booking.selectors.eligibility import booking_window
+from kernel.prepared import prepared_cursor
 
 FEW_SEATS = 3
 BOOKABLE_STATES = ("available", "few")
@@ -157,7 +157,7 @@ def _month_days(place_id: int, year: int, month: int, now: dt.datetime, staff: b
     following = dt.date(year + month // 12, month % 12 + 1, 1)
 
     def load() -> list[tuple]:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_MONTH_DAYS_SQL, {
                 "tz": city_tz().key, "staff": staff, "earliest": earliest, "latest": latest or earliest,
                 "place": place_id, "start": at(first, dt.time.min), "end": at(following, dt.time.min)})
@@ -173,7 +173,7 @@ def _rows_between(place_id: int, start: dt.date, end: dt.date, fresh: bool = Fal
     (excluded): one query, or none while the shared cache holds the place's current seats (`fresh`:
     from the database in any case, e.g. once a booking found a seat the snapshot showed free taken)."""
     def load() -> list[tuple]:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_SLOT_ROWS_SQL, [place_id, at(start, dt.time.min), at(end, dt.time.min)])
             return [tuple(row) for row in cursor.fetchall()]
 

@@ -14,6 +14,8 @@ from functools import cache
 from django.db import connection
 from django.db.models import Model
 
+from kernel.prepared import prepared_cursor
+
 
 def id_in_range(value: int) -> bool:
     """Whether an id column can hold `value` (the ORM answers "no row" for one it cannot; a
@@ -57,7 +59,7 @@ def read_chain(sql: str, params: Sequence, chain: Sequence[tuple[type[Model], st
     """The first row of `sql` (columns of each model of `chain` in turn) as linked instances, or
     None. `chain` is [(model, foreign key to the next model or None)], e.g.
     [(Reservation, "slot"), (Slot, "place"), (Place, None)]; the first instance is returned."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from booking.models import WaitingTicket
 from booking.selectors.joined_rows import id_in_range, table
+from kernel.prepared import prepared_cursor
 
 RATE_WINDOW = dt.timedelta(minutes=5)
 
@@ -51,7 +51,7 @@ def place_in_line(ticket_id: int, *, capacity: int, now: dt.datetime | None = No
     now = now or timezone.now()
     row = None
     if id_in_range(ticket_id):
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_PLACE_IN_LINE.format(tickets=table(WaitingTicket)), {
                 "ticket": ticket_id, "lately": now - RATE_WINDOW,
                 "abandoned": now - dt.timedelta(seconds=settings.BOOKING_WAITING_ROOM_ABANDON_SECONDS)})

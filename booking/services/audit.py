@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from booking.models import AuditEntry, Channel, Notice
 from booking.services.bulk import rows_copy
+from kernel.prepared import prepared_cursor
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def audit_record(*, actor: Actor, action: str, notice=None, reservation=None,
     sql, fields = _insert_statement()
     # each value as the ORM's insert prepares it (created_at is set here, as auto_now_add sets it)
     values = [column.get_db_prep_save(column.pre_save(entry, add=True), connection) for column in fields]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, values)
         (entry.pk,) = cursor.fetchone()
     entry._state.adding, entry._state.db = False, connection.alias

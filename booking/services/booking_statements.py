@@ -19,9 +19,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db import connection
-
 from booking.models import AuditEntry, Notice, Place, Reservation, Slot
+from kernel.prepared import prepared_cursor
 
 _NOTICE = Notice._meta.db_table
 _RESERVATION = Reservation._meta.db_table
@@ -102,7 +101,7 @@ ACTIVE_BOOKING = f"SELECT id, slot_id FROM {_RESERVATION} WHERE notice_id = %(no
 
 
 def lock_notice(notice_id: int) -> LockedNotice:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(LOCK_NOTICE, {"notice": notice_id})
         row = cursor.fetchone()
         if row is None:
@@ -125,14 +124,14 @@ def _place_params(locked: LockedNotice, slot_id: int, selectable: bool) -> dict:
 
 def take_seat(locked: LockedNotice, slot_id: int, *, selectable: bool) -> SeatRow | None:
     """Take one seat; the slot as it is afterwards, or None when no seat was free (or no such slot)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(TAKE_SEAT, _place_params(locked, slot_id, selectable))
         row = cursor.fetchone()
     return SeatRow(*row) if row else None
 
 
 def slot_as_it_is(locked: LockedNotice, slot_id: int, *, selectable: bool) -> SeatRow | None:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(SLOT_AS_IT_IS, _place_params(locked, slot_id, selectable))
         row = cursor.fetchone()
     return SeatRow(*row) if row else None
@@ -144,7 +143,7 @@ def insert_booking(*, notice_id: int, slot_id: int, channel: str, code: str, ema
     """The reservation, the notice's new status and both audit rows; the reservation's id."""
     params = {"notice": notice_id, "slot": slot_id, "channel": channel, "code": code, "email": email,
               "language": language, "user": user_id, "now": now, "status": "booked"}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(INSERT_RESERVATION, params)
         (reservation_id,) = cursor.fetchone()
         cursor.execute(SET_NOTICE_STATUS, params)

@@ -44,6 +44,7 @@ from booking.notice_numbers import normalise_notice_number, notice_number_well_f
 from booking.selectors.joined_rows import table
 from booking.selectors.lookups import notice_with_number
 from booking.services.audit import Actor, audit_record
+from kernel.prepared import prepared_cursor
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def _client_admit(key: str, now: dt.datetime, limits: ClientLimits) -> None:
     stands tells how long to wait.
     """
     sql = _CLIENT_ADMIT.format(table=ClientLoginGuard._meta.db_table, minutes=LoginFailureMinute._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, {
             "key": key, "now": now, "window_start": now - limits.window, "slow_after": limits.slow_after,
             "refuse_after": limits.refuse_after, "slow_cutoff": now - limits.slow_interval,
@@ -168,7 +169,7 @@ def _retry_after(failures: int, window_started_at: dt.datetime, last_attempt_at:
 
 def _client_refund(key: str) -> None:
     """A successful attempt gives its count back (but never clears earlier failures)."""
-    with connection.cursor() as cursor:  # every login: one statement written once
+    with prepared_cursor() as cursor:  # every login: one statement written once
         cursor.execute(f"UPDATE {table(ClientLoginGuard)} SET failures = failures - 1 "
                        "WHERE address_key = %s AND failures > 0", [key])
 
@@ -182,7 +183,7 @@ RETURNING m.failures
 
 
 def _city_failure_count(now: dt.datetime, limits: ClientLimits, client: str) -> None:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CITY_FAILURE.format(table=LoginFailureMinute._meta.db_table), {"minute": _minute(now)})
         (failures,) = cursor.fetchone()
     if failures == limits.city_failures_per_minute:  # exactly once per minute
@@ -218,7 +219,7 @@ def _notice_attempt(number: str, day: int | None, month: int | None, client: str
     hours = municipality.login_lock_hours
     sql = _NOTICE_ADMIT.format(table=NoticeLoginGuard._meta.db_table, lapsed=_LAPSED)
     with transaction.atomic():
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, {"number": number, "limit": limit, "lapses": hours > 0,
                                  "lapse_cutoff": now - dt.timedelta(hours=hours)})
             reserved = cursor.fetchone()
@@ -227,7 +228,7 @@ def _notice_attempt(number: str, day: int | None, month: int | None, client: str
         (attempt,) = reserved
         notice = notice_with_number(number)
         if notice is not None and _secret_matches(notice, day, month):
-            with connection.cursor() as cursor:  # never locked here: admitted (every login: no ORM to compile)
+            with prepared_cursor() as cursor:  # never locked here: admitted (every login: no ORM to compile)
                 cursor.execute(f"UPDATE {table(NoticeLoginGuard)} SET failures = 0 WHERE number = %s",
                                [number])
             audit_record(actor=Actor.citizen(channel=channel, notice=notice), action="notice.login", notice=notice)

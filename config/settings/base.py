@@ -76,6 +76,9 @@ DATABASES["default"].setdefault("OPTIONS", {})
 # A host that does not answer (a dead machine, not a refused port) costs at most this many
 # seconds per host before libpq tries the next one.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# A statement of the hot path run this many times on a connection is prepared (kernel.prepared;
+# the ORM's cursor never prepares). Needs session pooling, never transaction pooling.
+DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env.int("DATABASE_PREPARE_THRESHOLD", default=2))
 # While the database cannot be reached (e.g. during a failover), pages answer 503 with this
 # Retry-After instead of an error page (kernel.database.DatabaseUnavailableMiddleware).
 MADOGUCHI_DATABASE_RETRY_AFTER = env.int("MADOGUCHI_DATABASE_RETRY_AFTER", default=5)

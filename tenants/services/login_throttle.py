@@ -25,10 +25,10 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from kernel.prepared import prepared_cursor
 from tenants.models import LoginThrottle
 
 security_log = logging.getLogger("madoguchi.security")
@@ -71,7 +71,7 @@ def _key(kind: str, value: str) -> str:
 
 def _admit(key: str, limit: int, now: dt.datetime, window: dt.timedelta) -> int | None:
     """Count one attempt under `key`; the seconds to wait when it is over the limit, else None."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_ADMIT.format(table=LoginThrottle._meta.db_table),
                        {"key": key, "now": now, "window_start": now - window, "limit": limit})
         admitted, window_started_at = cursor.fetchone()
