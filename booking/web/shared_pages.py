@@ -91,7 +91,7 @@ logger = logging.getLogger(__name__)
 START_PATH = "/"  # citizen:home
 MONTH_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/")  # citizen:month
 MONTH_QUERY = re.compile(r"(month=20\d\d-(0[1-9]|1[0-2]))?")  # a page per real month, not per string
-DAY_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/(?P<date>\d{4}-\d{2}-\d{2})/")  # citizen:day
+DAY_PATH = re.compile(r"/booking/places/(?P<code>[-a-zA-Z0-9_]+)/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})/")  # citizen:day
 SLOT_FIELD, SLOT_LIST_ID = "slot", "id_slot"  # the day form's field of times, as Django names it
 START_SECONDS = 60
 PAGE_SECONDS = 5 * 60  # a month or a day page

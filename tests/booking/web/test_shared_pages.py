@@ -582,7 +582,7 @@ def test_a_shared_day_page_shows_its_times_in_the_citizens_language(served):
     assert answered.call_count == 2  # the second and the third from the Japanese page Django made first
 
 
-@pytest.mark.parametrize("path", ["2999-01-01", "2026-02-30", "not-a-day"])
+@pytest.mark.parametrize("path", ["2999-01-01", "2026-02-30", "not-a-day", "٢٠٢٦-١٢-٠١"])
 def test_a_day_outside_the_calendar_is_not_found_even_with_shared_pages(served, path):
     day, answered = served
     day_shared(day, answered)
@@ -621,3 +621,16 @@ def test_a_shared_day_page_costs_no_query(served, settings):
         eligibility._pages_places.clear()  # no other test may see the places kept this long
         lookups._start_page_places.clear()
     assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
+
+
+def test_a_day_at_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_page_is_shared(served):
+    day, answered = served
+    minami = Place.objects.get(code="minami")
+    make_slot(minami, day, dt.time(10))
+    viewer = citizen("SHD000081", default_place=minami)
+    for _ in range(3):
+        assert times(viewer, day, "minami").status_code == 200
+    assert answered.call_count >= 1  # shared by now
+    answered.reset_mock()
+    assert times(citizen("SHD000082"), day, "minami").status_code == 404
+    assert answered.call_count == 0
