@@ -11,19 +11,29 @@ from booking.notice_numbers import MAX_INPUT_LENGTH, normalise_notice_number, no
 from tenants.languages import japanese_term
 
 
+def _birth_months() -> list[tuple]:
+    return [("", "—")] + [(month, str(month)) for month in range(1, 13)]
+
+
+def _birth_days() -> list[tuple]:
+    return [("", "—")] + [(day, str(day)) for day in range(1, 32)]
+
+
 class CitizenLoginForm(forms.Form):
+    # the choices as functions: every form copies its fields, and a list of choices is copied
+    # item by item (twice, with the widget's) where a function is not
     notice_number = forms.CharField(
         label=_("Notice number"), max_length=MAX_INPUT_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
     birth_month = forms.TypedChoiceField(
         label=_("Month of birth"), coerce=int, required=False,
-        choices=[("", "—")] + [(month, str(month)) for month in range(1, 13)],
+        choices=_birth_months,
         widget=forms.Select(attrs={"autocomplete": "bday-month"}),
     )
     birth_day = forms.TypedChoiceField(
         label=_("Day of birth"), coerce=int,
-        choices=[("", "—")] + [(day, str(day)) for day in range(1, 32)],
+        choices=_birth_days,
         help_text=_("Only the day of the month, e.g. 7 if you were born on 7 March."),
         widget=forms.Select(attrs={"autocomplete": "bday-day"}),
     )
