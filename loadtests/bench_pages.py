@@ -5,10 +5,10 @@
 In the bench database, a city with one notice logged in (the calendar and day pages are a
 logged-in citizen's); gunicorn as production runs it (kernel/web_layout.py: cores + 1 workers,
 4 threads); `wrk` (Debian's, installed by `make bench-pages`) with 32 connections for each page
-in turn, in alternating rounds, all in the same run. The month page is measured as
-served (shared between citizens) and, as its baseline, from a second gunicorn with shared pages
-off (MADOGUCHI_SHARED_PAGES=0). Prints requests/s of each and the ratio of the month page to the
-static file.
+in turn, in alternating rounds, all in the same run. The month and day pages are measured as
+served (shared between citizens) and, as their baseline, from a second gunicorn with shared pages
+off (MADOGUCHI_SHARED_PAGES=0). Prints requests/s of each and the ratios of the month and day
+pages to the static file.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def main() -> int:
     cores = multiprocessing.cpu_count()
     workers, threads = web_workers(cores), THREADS
     port = free_port()
-    # the same gunicorn twice: as configured, and with shared month pages off (Django renders every
+    # the same gunicorn twice: as configured, and with shared pages off (Django renders every
     # one), the baseline of the shared page in the same run; the idle one costs no CPU
     unshared_port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
@@ -121,7 +121,8 @@ def main() -> int:
             static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', landing_html).group(1)
             pages = {"month page": (port, month, cookies),
                      "month, unshared": (unshared_port, month, unshared_cookies),
-                     "day page": (port, day, cookies), "landing page": (port, "/", ""),
+                     "day page": (port, day, cookies),
+                     "day, unshared": (unshared_port, day, unshared_cookies), "landing page": (port, "/", ""),
                      "static file": (port, static, "")}
             rates: dict[str, list[float]] = {name: [] for name in pages}
             for _round in range(args.rounds):
@@ -135,8 +136,9 @@ def main() -> int:
     medians = {name: statistics.median(values) for name, values in rates.items()}
     for name, rate in medians.items():
         print(f"  {name:<15} {rate:8.0f} req/s   ({', '.join(f'{v:.0f}' for v in rates[name])})")
-    print(f"month page ÷ static file = {medians['month page'] / medians['static file']:.2f}"
-          f" (unshared: {medians['month, unshared'] / medians['static file']:.2f})")
+    for page in ("month", "day"):
+        print(f"{page} page ÷ static file = {medians[page + ' page'] / medians['static file']:.2f}"
+              f" (unshared: {medians[page + ', unshared'] / medians['static file']:.2f})")
     return 0
 
 
