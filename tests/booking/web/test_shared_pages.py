@@ -242,20 +242,6 @@ def _city_suspended(number: str, viewer: Client, wait_out_facts) -> None:
     municipality_host_cache_clear()
 
 
-@pytest.mark.parametrize(("change", "status"), [(_login_ran_out, 302), (_notice_removed, 302), (_city_suspended, 503)],
-                         ids=["login ran out: to the login page", "notice removed: to the login page",
-                              "city suspended: its notice"])
-def test_whatever_is_shared_django_answers_when_the_citizen_or_the_city_changed(served, facts_run_out, change,
-                                                                                 status):
-    day, answered = served
-    warm(day, answered)
-    number = f"SHX{next(_viewers):06d}"
-    viewer = citizen(number)
-    change(number, viewer, facts_run_out)
-    response = month(viewer, day)
-    assert response.status_code == status and answered.call_count == 0
-
-
 def test_a_session_cookie_taken_to_another_city_is_not_served_a_page(served, city_b):
     day, answered = served
     warm(day, answered)
@@ -293,25 +279,6 @@ def test_a_waiting_room_ticket_not_seen_lately_is_asked_for_by_django(served):
     response = month(viewer, day)
     assert response.status_code == 200 and answered.call_count == 0
     assert COOKIE in response.cookies  # the room saw the ticket again, as it does for every request
-
-
-def test_a_shared_month_page_costs_no_query(served, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    day, answered = served
-    from booking.selectors import eligibility, lookups
-
-    settings.MADOGUCHI_HOST_CACHE_SECONDS = settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60  # as in production
-    try:
-        warm(day, answered)
-        viewer = citizen("SHP000161")  # its login remembered what the page needs of the notice
-        with CaptureQueriesContext(connection) as queries:
-            assert month(viewer, day).status_code == 200
-    finally:
-        eligibility._pages_places.clear()  # no other test may see the places kept this long
-        lookups._start_page_places.clear()
-    assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
 
 
 def test_django_makes_the_same_month_page_for_two_citizens_with_the_same_facts(served, settings):
@@ -590,21 +557,29 @@ def test_a_day_outside_the_calendar_is_not_found_even_with_shared_pages(served, 
     assert response.status_code == 404 and answered.call_count == 0
 
 
+# --- both citizen pages ------------------------------------------------------------------------
+
+SHARED = {"month": (warm, month), "day": (day_shared, times)}  # made shared, then asked for
+
+
+@pytest.mark.parametrize("page", SHARED)
 @pytest.mark.parametrize(("change", "status"), [(_login_ran_out, 302), (_notice_removed, 302), (_city_suspended, 503)],
                          ids=["login ran out: to the login page", "notice removed: to the login page",
                               "city suspended: its notice"])
-def test_a_shared_day_page_is_left_to_django_when_the_citizen_or_the_city_changed(served, facts_run_out, change,
-                                                                                 status):
+def test_whatever_is_shared_django_answers_when_the_citizen_or_the_city_changed(served, facts_run_out, change,
+                                                                                 status, page):
     day, answered = served
-    day_shared(day, answered)
-    number = f"SHY{next(_viewers):06d}"
+    share, ask = SHARED[page]
+    share(day, answered)
+    number = f"SHX{next(_viewers):06d}"
     viewer = citizen(number)
     change(number, viewer, facts_run_out)
-    response = times(viewer, day)
+    response = ask(viewer, day)
     assert response.status_code == status and answered.call_count == 0
 
 
-def test_a_shared_day_page_costs_no_query(served, settings):
+@pytest.mark.parametrize("page", SHARED)
+def test_a_shared_page_costs_no_query(served, settings, page):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -613,10 +588,11 @@ def test_a_shared_day_page_costs_no_query(served, settings):
     day, answered = served
     settings.MADOGUCHI_HOST_CACHE_SECONDS = settings.MADOGUCHI_PLACES_CACHE_SECONDS = 60  # as in production
     try:
-        day_shared(day, answered)
-        viewer = citizen("SHD000071")  # its login remembered what the page needs of the notice
+        share, ask = SHARED[page]
+        share(day, answered)
+        viewer = citizen(f"SHQ{next(_viewers):06d}")  # its login remembered what the page needs of the notice
         with CaptureQueriesContext(connection) as queries:
-            assert times(viewer, day).status_code == 200
+            assert ask(viewer, day).status_code == 200
     finally:
         eligibility._pages_places.clear()  # no other test may see the places kept this long
         lookups._start_page_places.clear()
