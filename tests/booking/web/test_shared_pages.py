@@ -72,13 +72,14 @@ def month(client: Client, day: dt.date, code: str = "kita"):
     return client.get(f"/booking/places/{code}/?month={day:%Y-%m}")
 
 
-def warm(day: dt.date, answered) -> None:
-    """Another citizen asks for the page until it is shared (the first visit stores it)."""
+def warm(day: dt.date, answered, ask=month) -> None:
+    """Another citizen asks for the page (`ask`: the month's by default) until it is shared (the
+    first visit stores it)."""
     viewer = citizen(f"WRM{next(_viewers):06d}")
     for _ in range(2):
-        assert month(viewer, day).status_code == 200
+        assert ask(viewer, day).status_code == 200
     answered.reset_mock()
-    assert month(viewer, day).status_code == 200
+    assert ask(viewer, day).status_code == 200
     assert answered.call_count == 1, "the page was not shared"
     answered.reset_mock()
 
@@ -96,14 +97,19 @@ def page_without_secrets(html: str) -> str:
     return re.sub(r'data-seconds-left="\d+"', "SECONDS", html)
 
 
+def django_then_shared(ask, day: dt.date, answered, numbers: tuple[str, str]):
+    """(Django's page for a first citizen, the shared page a second one gets, the second's client)."""
+    first = citizen(numbers[0])
+    django_page = ask(first, day)
+    ask(first, day)
+    second = citizen(numbers[1], enforce_csrf=True)
+    answered.reset_mock()
+    return django_page, ask(second, day), second
+
+
 def test_a_second_citizen_gets_the_page_django_makes_with_their_own_token_and_session_end(served):
     day, answered = served
-    first = citizen("SHP000001")
-    django_page = month(first, day)
-    month(first, day)
-    second = citizen("SHP000002", enforce_csrf=True)
-    answered.reset_mock()
-    shared = month(second, day)
+    django_page, shared, second = django_then_shared(month, day, answered, ("SHP000001", "SHP000002"))
     assert answered.call_count == 1
     assert shared.status_code == 200
     assert page_without_secrets(shared.content.decode()) == page_without_secrets(django_page.content.decode())
@@ -167,16 +173,6 @@ def test_a_notice_that_may_choose_places_is_shown_the_way_to_choose_and_one_that
     for _ in range(3):
         assert ANOTHER_PLACE in month(several, day).content.decode()
     assert ANOTHER_PLACE not in month(citizen("SHP000032"), day).content.decode()
-
-
-def test_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_page_is_shared(served):
-    day, answered = served
-    minami = Place.objects.get(code="minami")
-    make_slot(minami, day, dt.time(10))
-    viewer = citizen("SHP000041", default_place=minami)
-    for _ in range(3):
-        assert month(viewer, day, "minami").status_code == 200
-    assert month(citizen("SHP000042"), day, "minami").status_code == 404
 
 
 def test_a_booking_that_fills_a_day_shows_at_once(served, django_capture_on_commit_callbacks):
@@ -422,13 +418,7 @@ def the_slot(day: dt.date) -> Slot:
 
 def day_shared(day: dt.date, answered) -> None:
     """Another citizen asks for the day until its page is shared."""
-    viewer = citizen(f"WRD{next(_viewers):06d}")
-    for _ in range(2):
-        assert times(viewer, day).status_code == 200
-    answered.reset_mock()
-    assert times(viewer, day).status_code == 200
-    assert answered.call_count == 1, "the day page was not shared"
-    answered.reset_mock()
+    warm(day, answered, ask=times)
 
 
 def book_on_day(client: Client, day: dt.date, page: str, slot: Slot) -> object:
@@ -439,12 +429,7 @@ def book_on_day(client: Client, day: dt.date, page: str, slot: Slot) -> object:
 
 def test_a_shared_day_page_is_the_page_django_makes_with_the_citizens_own_tokens_and_it_books(served):
     day, answered = served
-    first = citizen("SHD000001")
-    django_page = times(first, day)
-    times(first, day)
-    second = citizen("SHD000002", enforce_csrf=True)
-    answered.reset_mock()
-    shared = times(second, day)
+    django_page, shared, second = django_then_shared(times, day, answered, ("SHD000001", "SHD000002"))
     assert answered.call_count == 1 and shared.status_code == 200
     html = shared.content.decode()
     without = [page_without_secrets(page).replace(form_token(page), "FORM")
@@ -599,14 +584,16 @@ def test_a_shared_page_costs_no_query(served, settings, page):
     assert answered.call_count == 1 and len(queries) == 0, [query["sql"] for query in queries]
 
 
-def test_a_day_at_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_page_is_shared(served):
+@pytest.mark.parametrize("page", SHARED)
+def test_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_page_is_shared(served, page):
     day, answered = served
+    _share, ask = SHARED[page]
     minami = Place.objects.get(code="minami")
     make_slot(minami, day, dt.time(10))
-    viewer = citizen("SHD000081", default_place=minami)
+    viewer = citizen(f"SHM{next(_viewers):06d}", default_place=minami)
     for _ in range(3):
-        assert times(viewer, day, "minami").status_code == 200
+        assert ask(viewer, day, "minami").status_code == 200
     assert answered.call_count >= 1  # shared by now
     answered.reset_mock()
-    assert times(citizen("SHD000082"), day, "minami").status_code == 404
+    assert ask(citizen(f"SHM{next(_viewers):06d}"), day, "minami").status_code == 404
     assert answered.call_count == 0
