@@ -85,8 +85,9 @@ def month_label(day: dt.date, language: str | None = None) -> str:
         return _lower_names(formats.date_format(day, "YEAR_MONTH_FORMAT"), language)
 
 
-def time_label(moment: dt.datetime) -> str:
-    return f"{local(moment):%H:%M}"
+def time_label(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """HH:MM in the city's time zone (`tz`: that zone, worked out once by a caller that labels many)."""
+    return f"{(moment.astimezone(tz) if tz is not None else local(moment)):%H:%M}"
 
 
 def slot_label(starts_at: dt.datetime, ends_at: dt.datetime | None = None, language: str | None = None) -> str:

@@ -16,6 +16,4 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
-    wrapper = connections[using]
-    make = getattr(wrapper, "prepared_cursor", None)
-    return make() if make is not None else wrapper.cursor()
+    return connections[using].prepared_cursor()

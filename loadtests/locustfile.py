@@ -288,7 +288,6 @@ class Citizen(FastHttpUser):
                     return "error"
             slots = SLOT_CHOICE.findall(day_page)
             if not slots:
-                OUTCOMES["day_full"] += 1
                 OUTCOMES["day_full_on_arrival" if arrived else "day_full_after_taken"] += 1
                 attempts += 1
                 # the day filled up meanwhile: one of the next days the page offers, else the calendar

@@ -19,11 +19,11 @@ runs only its own code.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +60,6 @@ def baseline_tree(commit: str) -> Path:
 
 
 def baseline_environment(tree: Path) -> dict:
-    import os
-
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     environment["PYTHONPATH"] = f"{tree}{os.pathsep}{BASELINES / 'site'}"
     return environment
@@ -69,8 +67,6 @@ def baseline_environment(tree: Path) -> dict:
 
 def run_rush(tree: Path, label: str, rush_args: list[str]) -> dict:
     """One release rush of `tree`; its bookings/s and CPU per booking (None where not printed)."""
-    import os
-
     if tree == ROOT:
         command = [sys.executable, "loadtests/release_rush.py", *rush_args]
         environment = dict(os.environ)
@@ -78,7 +74,6 @@ def run_rush(tree: Path, label: str, rush_args: list[str]) -> dict:
         command = [sys.executable, "-m", "devtools.localdb", "exec", "--", sys.executable,
                    "loadtests/release_rush.py", *rush_args]
         environment = baseline_environment(tree)
-    started = time.monotonic()
     done = subprocess.run(command, cwd=tree, env=environment, capture_output=True, text=True)
     output = done.stdout + done.stderr
     rate, cpu = RATE.search(output), CPU.search(output)
@@ -88,7 +83,6 @@ def run_rush(tree: Path, label: str, rush_args: list[str]) -> dict:
         "ok": done.returncode == 0 and rate is not None,
         "rate": float(rate.group(1)) if rate else None,
         "cpu": float(cpu.group(1)) if cpu else None,
-        "seconds": time.monotonic() - started,
     }
 
 

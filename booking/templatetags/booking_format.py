@@ -5,7 +5,6 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from booking import formatting
 from booking.clock import city_tz
-from booking.selectors.availability import BOOKABLE_STATES
 
 register = template.Library()
 
@@ -82,10 +81,10 @@ def slot_list(slots, name: str, list_id: str, chosen_slot="") -> str:
     name, chosen, items = escape(name), str(chosen_slot or ""), []
     tz, free_words, state_words = city_tz(), {}, {}  # worked out once per list, not once per time
     for slot in slots:
-        times = (f'<span class="slot-time">{slot.starts_at.astimezone(tz):%H:%M}–'
-                 f'{slot.ends_at.astimezone(tz):%H:%M}</span>')
+        times = (f'<span class="slot-time">{formatting.time_label(slot.starts_at, tz)}–'
+                 f'{formatting.time_label(slot.ends_at, tz)}</span>')
         slot_id, state = int(slot.slot_id), slot.state
-        if state in BOOKABLE_STATES:
+        if slot.can_book:
             free = slot.free
             if free not in free_words:
                 free_words[free] = escape(ngettext("%(free)s seat free", "%(free)s seats free", free) % {"free": free})

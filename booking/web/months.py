@@ -3,6 +3,7 @@ month and day views and by the shared pages that stand in for them (`booking.web
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,10 +53,15 @@ def month_bounds() -> tuple[dt.date, dt.date]:
     return local(earliest).date().replace(day=1), local(latest).date().replace(day=1)
 
 
-def day_in_calendar(day: dt.date) -> bool:
-    """Whether `day` lies in the months the calendar shows (only their days have times to see)."""
+def calendar_day(text: str) -> dt.date | None:
+    """The day a day page's path names (YYYY-MM-DD), if it lies in the months the calendar shows
+    (only their days have times to see); None otherwise."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
     first, last = month_bounds()
-    return first <= day < (last + dt.timedelta(days=32)).replace(day=1)
+    return day if first <= day < (last + dt.timedelta(days=32)).replace(day=1) else None
 
 
 @dataclass(frozen=True)
@@ -90,21 +96,34 @@ def shown_month(place: Place, asked: str | None) -> ShownMonth:
     return ShownMonth(month=shown, availability=availability, first=first, last=last)
 
 
-_HANDED_ON = "_madoguchi_shown_month"
+# What the shared-page layer reads for a page's key before the view runs is kept on the request
+# for the view, so that the view renders what the key was made of and reads it once.
+_HANDED_ON = "_madoguchi_handed_on"
+
+
+def _hand_on(request, key: tuple, value):
+    setattr(request, _HANDED_ON, (key, value))
+    return value
+
+
+def _taken(request, key: tuple, read: Callable):
+    """What was handed on under `key` (taken once, so a second look after the view reads afresh),
+    else `read()`."""
+    handed_on = request.__dict__.pop(_HANDED_ON, None)
+    return handed_on[1] if handed_on is not None and handed_on[0] == key else read()
 
 
 def shown_month_handed_on(request, place: Place, asked: str | None) -> ShownMonth:
-    """`shown_month`, kept on the request for its month view: the shared-page layer reads it for
-    the page's key before the view runs, and the view renders what the key was made of."""
-    shown = shown_month(place, asked)
-    setattr(request, _HANDED_ON, (place.pk, asked, shown))
-    return shown
+    return _hand_on(request, ("month", place.pk, asked), shown_month(place, asked))
 
 
 def shown_month_for_view(request, place: Place, asked: str | None) -> ShownMonth:
-    """The month the shared-page layer read for this request and place (taken once, so a second
-    look after the view reads afresh), else `shown_month`."""
-    handed_on = request.__dict__.pop(_HANDED_ON, None)
-    if handed_on is not None and handed_on[:2] == (place.pk, asked):
-        return handed_on[2]
-    return shown_month(place, asked)
+    return _taken(request, ("month", place.pk, asked), lambda: shown_month(place, asked))
+
+
+def day_times_handed_on(request, place: Place, day: dt.date) -> DayTimes:
+    return _hand_on(request, ("day", place.pk, day), day_times(place, day))
+
+
+def day_times_for_view(request, place: Place, day: dt.date) -> DayTimes:
+    return _taken(request, ("day", place.pk, day), lambda: day_times(place, day))

@@ -50,7 +50,6 @@ MADOGUCHI_SHARED_PAGES=0 switches the whole layer off.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -76,7 +75,7 @@ from booking.availability_cache import place_version
 from booking.selectors.eligibility import citizen_booking
 from booking.selectors.lookups import active_places_for_pages, citizen_notice
 from booking.templatetags.booking_format import slot_list
-from booking.web.months import DayTimes, day_in_calendar, day_times, shown_month_handed_on
+from booking.web.months import DayTimes, calendar_day, day_times_handed_on, shown_month_handed_on
 from booking.web.notice_facts import notice_facts_remember, notice_from_facts
 from booking.web.session import KEPT_FIELDS_KEY, NOTICE_KEY, CitizenSession, steady_login
 from booking.web.tokens import token_issue_for
@@ -143,9 +142,8 @@ class _DayFill:
     """A day page's parts of this request: its list of times, from the reading its key was made
     of, and the booking form's one-time token for the logged-in notice."""
 
-    def __init__(self, times: DayTimes, notice_id: int):
-        self.times, self.notice_id = times, notice_id
-        self.language = ""  # the page's, once the probe has chosen it
+    def __init__(self, times: DayTimes, notice_id: int, language: str):
+        self.times, self.notice_id, self.language = times, notice_id, language
 
     @cached_property
     def slot_list(self) -> bytes | None:
@@ -228,7 +226,7 @@ def _month_page(request, tenant, code: str) -> tuple | None:
     return parts, alias, login
 
 
-def _day_page(request, tenant, code: str, date: str) -> tuple | None:
+def _day_page(request, tenant, code: str, date: str, language: str) -> tuple | None:
     """(parts, fill, login) of a day page: what it is made of apart from its list of times, what is
     filled in, and when the citizen's login ends; None if Django must make it."""
     citizen = _citizen(request, tenant)
@@ -237,17 +235,13 @@ def _day_page(request, tenant, code: str, date: str) -> tuple | None:
     data, login, booking = citizen
     if booking.has_booking or data.get(KEPT_FIELDS_KEY):
         return None  # the page shows the booking, or the form what the citizen typed before
-    place = booking.place(code)
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
+    place, day = booking.place(code), calendar_day(date)
+    if place is None or day is None:
         return None
-    if place is None or not day_in_calendar(day):
-        return None
-    times = day_times(place, day)
+    times = day_times_handed_on(request, place, day)
     parts = ("day", len(booking.places) > 1, _fields(place), day.isoformat(), bool(times.slots),
              bool(times.bookable), tuple(times.next_days))
-    return (lambda: parts), _DayFill(times, data[NOTICE_KEY]), login
+    return (lambda: parts), _DayFill(times, data[NOTICE_KEY], language), login
 
 
 def _probe(request) -> _Probe | None:
@@ -267,9 +261,11 @@ def _probe(request) -> _Probe | None:
         return None  # Django replaces a malformed cookie
     if CookieStorage.cookie_name in request.COOKIES:
         return None
+    # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
+    language = site_language(translation.get_language_from_request(request), tenant.languages())
     fill = None
     if day:
-        made = _day_page(request, tenant, day["code"], day["date"])
+        made = _day_page(request, tenant, day["code"], day["date"], language)
         if made is None:
             return None
         parts, fill, login = made
@@ -279,12 +275,8 @@ def _probe(request) -> _Probe | None:
         if made is None:
             return None
         parts, alias, login = made
-    # as LocaleMiddleware and the city's languages choose it (a page per language, not per header)
-    language = site_language(translation.get_language_from_request(request), tenant.languages())
     common = (tenant.schema_name, _fields(tenant), request.scheme, request.get_host(), request.get_full_path(),
               language)
-    if fill is not None:
-        fill.language = language
     return _Probe(common=common, parts=parts, alias=alias, seconds=PAGE_SECONDS if month or day else START_SECONDS,
                   csrf_secret=secret, login=login, day=fill)
 

@@ -66,7 +66,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             self._binding_cursor = False
 
     def create_cursor(self, name=None):
-        if name is None and self._binding_cursor and self.connection is not None:
+        if name is None and self._binding_cursor:
             factory, self.connection.cursor_factory = self.connection.cursor_factory, ServerBindingCursor
             try:
                 return super().create_cursor(name)

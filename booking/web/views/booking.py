@@ -35,7 +35,7 @@ from booking.selectors.lookups import slot_by_id
 from booking.services.audit import Actor
 from booking.services.reservations import reservation_book, reservation_cancel
 from booking.web.forms import ConfirmForm, DayBookingForm
-from booking.web.months import day_in_calendar, day_times, shown_month_for_view
+from booking.web.months import calendar_day, day_times, day_times_for_view, shown_month_for_view
 from booking.web.session import (
     citizen_required,
     citizen_session,
@@ -126,13 +126,10 @@ def day(request, place_code, date):
     """The times of a day, and the form that books one of them (or moves the booking there)."""
     booking = citizen_booking(request.notice)
     place = _place_or_404(booking, place_code)
-    try:
-        chosen = dt.date.fromisoformat(date)
-    except ValueError:
-        raise Http404 from None
-    if not day_in_calendar(chosen):
-        raise Http404  # only the months the calendar shows have days to see
-    times = day_times(place, chosen)
+    chosen = calendar_day(date)
+    if chosen is None:
+        raise Http404
+    times = day_times_for_view(request, place, chosen)
     reservation = booking.reservation
     language = translation.get_language()
     form_options = {"bookable_slot_ids": times.bookable, "email_required": request.tenant.email_required}

@@ -597,3 +597,17 @@ def test_a_place_the_notice_may_not_use_is_not_found_even_when_another_citizens_
     answered.reset_mock()
     assert ask(citizen(f"SHM{next(_viewers):06d}"), day, "minami").status_code == 404
     assert answered.call_count == 0
+
+
+def test_a_day_page_django_makes_reads_the_times_once_for_its_key_and_its_view(served):
+    day, answered = served
+    viewer = citizen("SHD000091")
+    with mock.patch.object(months, "day_times", wraps=months.day_times) as read:
+        first = times(viewer, day)
+    assert first.status_code == 200 and answered.call_count == 0  # not shared yet: Django made it
+    assert read.call_count == 2  # for the key and the view, then again before the page is kept
+    with mock.patch.object(months, "day_times", wraps=months.day_times) as read:
+        again = times(viewer, day)  # now from the shared cache, with the times filled in
+    assert answered.call_count == 1 and read.call_count == 1
+    assert page_without_secrets(again.content.decode()).replace(form_token(again.content.decode()), "FORM") == \
+        page_without_secrets(first.content.decode()).replace(form_token(first.content.decode()), "FORM")
